@@ -1,0 +1,41 @@
+// The knobs of a card's lifecycle. Defaults follow Flinks' guide; tests and operators shorten them.
+import { z } from 'zod';
+import { DAY_MS, HOUR_MS } from './time';
+
+export const cardPolicySchema = z.object({
+  /** Flinks' eligibility windows: a success and a cached call within this long. */
+  eligibilityWindowMs: z.number().int().positive(),
+  /** A keep-alive cached call is made when no cached call happened for this long. */
+  keepAliveAfterMs: z.number().int().positive(),
+  /** The backend is warned this long before eligibility lapses when no success is in sight. */
+  expiryWarningLeadMs: z.number().int().nonnegative(),
+  /** Waiting this long for the user turns scheduled refresh off. */
+  abandonAfterMs: z.number().int().positive(),
+  /** Data older than this gets a manual refresh when the routine checks the card. */
+  maxDataAgeMs: z.number().int().positive(),
+  /** A failed check is retried no sooner than this. */
+  checkRetryAfterMs: z.number().int().positive(),
+  /** Flinks pushes data by webhook: the cached-call window does not apply. */
+  webhooks: z.boolean(),
+  /** Continue-as-new past this many history events, even if the server has not suggested it. */
+  continueAsNewAfterEvents: z.number().int().positive(),
+});
+export type CardPolicy = z.infer<typeof cardPolicySchema>;
+
+export const defaultCardPolicy: CardPolicy = {
+  eligibilityWindowMs: 7 * DAY_MS,
+  keepAliveAfterMs: 6 * DAY_MS,
+  expiryWarningLeadMs: 2 * DAY_MS,
+  abandonAfterMs: 30 * DAY_MS,
+  maxDataAgeMs: 24 * HOUR_MS,
+  checkRetryAfterMs: 1 * HOUR_MS,
+  webhooks: false,
+  continueAsNewAfterEvents: 2000,
+};
+
+export const cardPolicyOverridesSchema = cardPolicySchema.partial();
+export type CardPolicyOverrides = z.infer<typeof cardPolicyOverridesSchema>;
+
+export function resolveCardPolicy(overrides: CardPolicyOverrides | undefined): CardPolicy {
+  return { ...defaultCardPolicy, ...cardPolicyOverridesSchema.parse(overrides ?? {}) };
+}

@@ -1,0 +1,58 @@
+// The card as the workflow keeps it: plain JSON with absolute instants, so it survives continue-as-new.
+import { type CardError, type CardInput, type CardStatus } from './card-messages';
+import { toIso } from './time';
+
+export interface CardState {
+  loginId: string;
+  institution: string | null;
+  status: CardStatus;
+  scheduledRefresh: boolean;
+  lastSuccessfulRefreshAt: string | null;
+  lastCachedCallAt: string | null;
+  /** The LastRefresh whose data already reached the sink, so a cached call does not fetch it twice. */
+  deliveredRefreshAt: string | null;
+  lastError: (CardError & { blocksEligibility: boolean }) | null;
+  pendingRequestId: string | null;
+  awaitingUserSince: string | null;
+  lastRoutineId: string | null;
+  /** The last few routines handled, so a re-sent nightlyStatus is ignored. */
+  handledRoutineIds: string[];
+  /** When a timer last acted (check or abandonment), so a failing one backs off instead of spinning. */
+  lastTimerAttemptAt: string | null;
+  /** Scheduled refresh was turned off by us because the user never came back. */
+  abandoned: boolean;
+  /** The eligibleUntil already warned about / already handled at its lapse: each happens once per window. */
+  warnedForEligibleUntil: string | null;
+  lapseHandledFor: string | null;
+  malformedMessages: { count: number; lastReason: string | null };
+  /** Monotonic counter behind notification idempotency keys. */
+  notificationSeq: number;
+}
+
+export const HANDLED_ROUTINES_KEPT = 10;
+
+/** Connecting is a successful live refresh, and Flinks Connect's own Authorize counts as the cached call. */
+export function initialCardState(input: CardInput, nowMs: number): CardState {
+  const connectedAt = input.connectedAt ? toIso(new Date(input.connectedAt).getTime()) : toIso(nowMs);
+  const scheduledRefresh = input.scheduledRefresh ?? true;
+  return {
+    loginId: input.loginId.toLowerCase(),
+    institution: input.institution ?? null,
+    status: scheduledRefresh ? 'scheduled' : 'unscheduled',
+    scheduledRefresh,
+    lastSuccessfulRefreshAt: connectedAt,
+    lastCachedCallAt: connectedAt,
+    deliveredRefreshAt: null,
+    lastError: null,
+    pendingRequestId: null,
+    awaitingUserSince: null,
+    lastRoutineId: null,
+    handledRoutineIds: [],
+    lastTimerAttemptAt: null,
+    abandoned: false,
+    warnedForEligibleUntil: null,
+    lapseHandledFor: null,
+    malformedMessages: { count: 0, lastReason: null },
+    notificationSeq: 0,
+  };
+}

@@ -1,0 +1,342 @@
+// How a card moves between statuses. Every function is pure: state in, state (and the next Flinks
+// operation, if any) out. The workflow only wires these to timers, signals and activities.
+import { type CardStatus, type NightlyStatusSignal } from './card-messages';
+import { type Operation } from './card-operations';
+import { type CardPolicy } from './card-policy';
+import { type CardState, HANDLED_ROUTINES_KEPT } from './card-state';
+import { eligibilityOf } from './eligibility';
+import { classifyFlinksError, lookupFlinksCode, normalizeFlinksCode } from './flinks-codes';
+import {
+  type ApiCallOutcome,
+  type CachedCallOutcome,
+  type FetchOutcome,
+  type FlinksFailure,
+  type LiveRefreshOutcome,
+} from './refresh-outcomes';
+import { laterIso, toIso, toMs } from './time';
+
+export interface Transition {
+  state: CardState;
+  next: Operation | null;
+}
+
+/** Our own codes, for states Flinks has no code for. */
+export const CardErrorCodes = {
+  refreshWindowExpired: 'REFRESH_WINDOW_EXPIRED',
+  cachedWindowExpired: 'CACHED_CALL_WINDOW_EXPIRED',
+  mfaRequired: 'MFA_REQUIRED',
+  securityChallengePending: 'SECURITY_CHALLENGE_PENDING',
+  notEligible: 'NOT_ELIGIBLE',
+} as const;
+
+const stay = (state: CardState): Transition => ({ state, next: null });
+
+// ---------- errors ----------
+
+function withError(
+  state: CardState,
+  failure: Pick<FlinksFailure, 'code' | 'message' | 'stage'>,
+  nowMs: number,
+): CardState {
+  const code = normalizeFlinksCode(failure.code);
+  const known = lookupFlinksCode(code);
+  // Flinks excludes a card for an Authorize error outside its list of seven; errors we synthesize
+  // (no answer, timeouts) never reached Flinks' books.
+  const blocksEligibility =
+    failure.stage === 'authorize' && known?.origin !== 'synthetic' && !(known?.keepsEligibility ?? false);
+  return {
+    ...state,
+    lastError: { code, message: failure.message, at: toIso(nowMs), blocksEligibility },
+  };
+}
+
+function awaitUser(state: CardState, nowMs: number, pendingRequestId: string | null): CardState {
+  return {
+    ...state,
+    status: 'awaiting-user-mfa',
+    pendingRequestId,
+    awaitingUserSince: state.awaitingUserSince ?? toIso(nowMs),
+  };
+}
+
+/** The status a card settles in when nothing is wrong. */
+function settledStatus(state: CardState): CardStatus {
+  return state.scheduledRefresh ? 'scheduled' : 'unscheduled';
+}
+
+// ---------- successes ----------
+
+function withSuccess(state: CardState, lastRefresh: string | null, nowMs: number, delivered: string | null): CardState {
+  return {
+    ...state,
+    status: settledStatus(state),
+    lastSuccessfulRefreshAt: laterIso(state.lastSuccessfulRefreshAt, lastRefresh ?? toIso(nowMs)),
+    deliveredRefreshAt: laterIso(state.deliveredRefreshAt, delivered),
+    lastError: null,
+    pendingRequestId: null,
+    awaitingUserSince: null,
+  };
+}
+
+// ---------- operation results ----------
+
+export function afterCachedCall(
+  state: CardState,
+  op: Extract<Operation, { kind: 'cached-call' }>,
+  outcome: CachedCallOutcome,
+  nowMs: number,
+): Transition {
+  const attempted: CardState = { ...state, lastTimerAttemptAt: toIso(nowMs) };
+  if (outcome.kind === 'failed') {
+    const recorded = withError(attempted, outcome.error, nowMs);
+    const { userFixable } = classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus });
+    return stay(userFixable ? awaitUser(recorded, nowMs, outcome.error.requestId) : recorded);
+  }
+
+  const counted: CardState = { ...attempted, lastCachedCallAt: toIso(nowMs) };
+  if (outcome.kind === 'replayed-error') {
+    const recorded = withError(counted, outcome.error, nowMs);
+    const cls = classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus });
+    if (cls.userFixable) return stay(awaitUser(recorded, nowMs, null));
+    if (cls.keepsEligibility) {
+      // Flinks retries these itself; only stale data justifies a manual refresh.
+      return { state: recorded, next: staleRefresh(recorded, op.maxDataAgeMs, null, nowMs) };
+    }
+    return { state: { ...recorded, status: 'errored' }, next: { kind: 'live-refresh', purpose: 'replayed-error' } };
+  }
+
+  const lastRefresh = outcome.lastRefresh;
+  const newer = lastRefresh !== null && isAfter(lastRefresh, state.lastSuccessfulRefreshAt);
+  const errorIsOlder = state.lastError !== null && lastRefresh !== null && isAfter(lastRefresh, state.lastError.at);
+  let next: CardState = {
+    ...counted,
+    lastSuccessfulRefreshAt: laterIso(counted.lastSuccessfulRefreshAt, lastRefresh),
+    deliveredRefreshAt: laterIso(counted.deliveredRefreshAt, outcome.delivered?.lastRefresh ?? null),
+  };
+  // A nightly refresh that Flinks did after our last error means the card works again.
+  if ((newer || errorIsOlder) && next.status === 'errored') next = { ...next, status: settledStatus(next) };
+  if (errorIsOlder) next = { ...next, lastError: null };
+  return { state: next, next: staleRefresh(next, op.maxDataAgeMs, lastRefresh, nowMs) };
+}
+
+function staleRefresh(
+  state: CardState,
+  maxDataAgeMs: number | null,
+  lastRefresh: string | null,
+  nowMs: number,
+): Operation | null {
+  if (maxDataAgeMs === null || state.status === 'awaiting-user-mfa') return null;
+  const newest = laterIso(lastRefresh, state.lastSuccessfulRefreshAt);
+  const stale = newest === null || nowMs - toMs(newest) > maxDataAgeMs;
+  return stale ? { kind: 'live-refresh', purpose: 'stale-data' } : null;
+}
+
+export function afterLiveRefresh(state: CardState, outcome: LiveRefreshOutcome, nowMs: number): Transition {
+  switch (outcome.kind) {
+    case 'refreshed':
+      return stay(withSuccess(state, outcome.lastRefresh, nowMs, outcome.delivered.lastRefresh));
+    case 'mfa-required': {
+      const recorded = withError(
+        state,
+        {
+          code: CardErrorCodes.mfaRequired,
+          message: 'The bank asked for a one-time code or security answer: the user must reconnect',
+          stage: 'authorize',
+        },
+        nowMs,
+      );
+      return stay(awaitUser(recorded, nowMs, outcome.requestId));
+    }
+    case 'failed': {
+      const recorded = withError(state, outcome.error, nowMs);
+      const { userFixable } = classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus });
+      if (userFixable) return stay(awaitUser(recorded, nowMs, outcome.error.requestId));
+      return stay({ ...recorded, status: 'errored' });
+    }
+  }
+}
+
+export function afterFetch(
+  state: CardState,
+  op: Extract<Operation, { kind: 'fetch' }>,
+  outcome: FetchOutcome,
+  nowMs: number,
+): Transition {
+  if (outcome.kind === 'failed') {
+    // An expired or bad requestId leaves the card where it was (still waiting for the user, say).
+    return stay(withError(state, outcome.error, nowMs));
+  }
+  const refreshed = withSuccess(state, outcome.lastRefresh, nowMs, outcome.delivered.lastRefresh);
+  if (op.purpose === 'reconnected' && state.abandoned) {
+    // We turned scheduled refresh off because nobody came; the user came back, so turn it on again.
+    return { state: refreshed, next: { kind: 'set-scheduled-refresh', enabled: true, purpose: 'reconnected' } };
+  }
+  return stay(refreshed);
+}
+
+export function afterSetScheduledRefresh(
+  state: CardState,
+  op: Extract<Operation, { kind: 'set-scheduled-refresh' }>,
+  outcome: ApiCallOutcome,
+  nowMs: number,
+): Transition {
+  const attempted: CardState = op.purpose === 'abandon' ? { ...state, lastTimerAttemptAt: toIso(nowMs) } : state;
+  if (outcome.kind === 'failed') return stay(withError(attempted, outcome.error, nowMs));
+  if (op.enabled) {
+    const enabled: CardState = { ...attempted, scheduledRefresh: true, abandoned: false };
+    return stay(enabled.status === 'unscheduled' ? { ...enabled, status: 'scheduled' } : enabled);
+  }
+  return stay({
+    ...attempted,
+    scheduledRefresh: false,
+    status: 'unscheduled',
+    abandoned: op.purpose === 'abandon',
+    pendingRequestId: op.purpose === 'abandon' ? null : attempted.pendingRequestId,
+    awaitingUserSince: null,
+  });
+}
+
+export function afterDisconnect(state: CardState): CardState {
+  return { ...state, status: 'disconnected', pendingRequestId: null, awaitingUserSince: null };
+}
+
+// ---------- messages ----------
+
+export type NightlyDecision = 'duplicate' | 'not-applicable' | 'await-user' | 'keep-scheduled' | 'refresh' | 'check';
+
+export function onNightlyStatus(
+  state: CardState,
+  signal: NightlyStatusSignal,
+  policy: CardPolicy,
+  nowMs: number,
+): Transition & { decision: NightlyDecision } {
+  if (state.handledRoutineIds.includes(signal.routineId)) return { ...stay(state), decision: 'duplicate' };
+  const handled: CardState = {
+    ...state,
+    lastRoutineId: signal.routineId,
+    handledRoutineIds: [...state.handledRoutineIds, signal.routineId].slice(-HANDLED_ROUTINES_KEPT),
+  };
+  // Waiting for the user, or not refreshed by Flinks at all: a routine has nothing to do here, and a live
+  // attempt would only prompt MFA again or lock the user out at the bank.
+  if (handled.status !== 'scheduled' && handled.status !== 'errored') {
+    return { ...stay(handled), decision: 'not-applicable' };
+  }
+
+  const entry = signal.ineligible;
+  if (entry === null) {
+    const maxDataAgeMs = signal.maxDataAgeMs ?? policy.maxDataAgeMs;
+    return { state: handled, next: { kind: 'cached-call', purpose: 'routine', maxDataAgeMs }, decision: 'check' };
+  }
+
+  const rawCode = entry.lastRefreshErrorCode;
+  const challengePending = rawCode === null && /securitychallenge/i.test(entry.lastRefreshState ?? '');
+  const code = rawCode ?? (challengePending ? CardErrorCodes.securityChallengePending : CardErrorCodes.notEligible);
+  const message = `Flinks lists the card as not eligible (last refresh ${entry.lastRefreshDate ?? 'unknown'}, state ${
+    entry.lastRefreshState ?? 'unknown'
+  })`;
+  const cls = classifyFlinksError({ flinksCode: code, httpStatus: null });
+  if (cls.userFixable || challengePending) {
+    const recorded = withError(handled, { code, message, stage: 'authorize' }, nowMs);
+    return { ...stay(awaitUser(recorded, nowMs, null)), decision: 'await-user' };
+  }
+  if (cls.keepsEligibility) {
+    return { ...stay(withError(handled, { code, message, stage: 'authorize' }, nowMs)), decision: 'keep-scheduled' };
+  }
+  const recorded = withError(handled, { code, message, stage: 'authorize' }, nowMs);
+  return { state: recorded, next: { kind: 'live-refresh', purpose: 'routine-listed' }, decision: 'refresh' };
+}
+
+export function recordMalformed(state: CardState, reason: string): CardState {
+  return { ...state, malformedMessages: { count: state.malformedMessages.count + 1, lastReason: reason } };
+}
+
+// ---------- timers ----------
+
+export type TimerAction = 'check' | 'lapse' | 'abandon';
+
+export interface WakeUp {
+  at: number;
+  action: TimerAction;
+}
+
+/** The next moment the card must act on its own, or null when only a message can move it. */
+export function nextWakeUp(state: CardState, policy: CardPolicy): WakeUp | null {
+  const retryAt = (due: number): number => {
+    const attempt = state.lastTimerAttemptAt === null ? null : toMs(state.lastTimerAttemptAt);
+    return attempt !== null && attempt >= due ? Math.max(due, attempt + policy.checkRetryAfterMs) : due;
+  };
+
+  if (state.status === 'awaiting-user-mfa' && state.awaitingUserSince !== null) {
+    return { at: retryAt(toMs(state.awaitingUserSince) + policy.abandonAfterMs), action: 'abandon' };
+  }
+  if ((state.status !== 'scheduled' && state.status !== 'errored') || !state.scheduledRefresh) return null;
+
+  const { eligibleUntil } = eligibilityOf(state, policy, 0);
+  if (eligibleUntil === null) return null;
+  const until = toMs(eligibleUntil);
+  const lapse: WakeUp | null = state.lapseHandledFor === eligibleUntil ? null : { at: until, action: 'lapse' };
+
+  const lastCached = state.lastCachedCallAt === null ? null : toMs(state.lastCachedCallAt);
+  const keepAliveDue = policy.webhooks || lastCached === null ? Infinity : lastCached + policy.keepAliveAfterMs;
+  const warningCheckDue = until - policy.expiryWarningLeadMs;
+  // One look before warning is enough; after that only the keep-alive and the lapse remain.
+  const warningCheckPending = lastCached === null || lastCached < warningCheckDue;
+  const checkDue = Math.min(keepAliveDue, warningCheckPending ? warningCheckDue : Infinity);
+  const check: WakeUp | null = checkDue < until ? { at: retryAt(checkDue), action: 'check' } : null;
+
+  if (check && check.at < until) return check;
+  return lapse;
+}
+
+export function onTimer(state: CardState, action: TimerAction, policy: CardPolicy, nowMs: number): Transition {
+  switch (action) {
+    case 'check':
+      return { state, next: { kind: 'cached-call', purpose: 'keep-alive', maxDataAgeMs: null } };
+    case 'abandon':
+      return { state, next: { kind: 'set-scheduled-refresh', enabled: false, purpose: 'abandon' } };
+    case 'lapse': {
+      const e = eligibilityOf(state, policy, nowMs);
+      const handled: CardState = { ...state, lapseHandledFor: e.eligibleUntil };
+      const successLapsed = e.successDeadline !== null && nowMs >= toMs(e.successDeadline);
+      if (successLapsed) {
+        // The guide: a card out of its window is not refreshed by Flinks; one manual refresh may bring it back.
+        const recorded = withError(
+          handled,
+          {
+            code: CardErrorCodes.refreshWindowExpired,
+            message: `No successful refresh since ${state.lastSuccessfulRefreshAt ?? 'never'}: out of the nightly refresh window`,
+            stage: 'authorize',
+          },
+          nowMs,
+        );
+        return { state: { ...recorded, status: 'errored' }, next: { kind: 'live-refresh', purpose: 'window-expired' } };
+      }
+      const recorded = withError(
+        handled,
+        {
+          code: CardErrorCodes.cachedWindowExpired,
+          message: `No cached call since ${state.lastCachedCallAt ?? 'never'}: out of the nightly refresh window`,
+          stage: 'api',
+        },
+        nowMs,
+      );
+      return {
+        state: { ...recorded, status: 'errored' },
+        next: { kind: 'cached-call', purpose: 'lapse', maxDataAgeMs: null },
+      };
+    }
+  }
+}
+
+/** True when the backend should hear now that eligibility is about to lapse (once per window end). */
+export function expiryWarningDue(state: CardState, policy: CardPolicy, nowMs: number): string | null {
+  if ((state.status !== 'scheduled' && state.status !== 'errored') || !state.scheduledRefresh) return null;
+  const { eligibleUntil } = eligibilityOf(state, policy, nowMs);
+  if (eligibleUntil === null || state.warnedForEligibleUntil === eligibleUntil) return null;
+  const until = toMs(eligibleUntil);
+  return nowMs >= until - policy.expiryWarningLeadMs && nowMs < until ? eligibleUntil : null;
+}
+
+function isAfter(a: string, b: string | null): boolean {
+  return b === null || toMs(a) > toMs(b);
+}

@@ -1,0 +1,416 @@
+// One durable workflow per Flinks loginId. It wires the card's domain rules (src/domain) to timers,
+// messages and activities. All Flinks work runs from the main loop, one operation at a time, so a card
+// never has two Flinks sessions open at once.
+import * as wf from '@temporalio/workflow';
+import { type BackendActivities } from '../activities/backend-activities';
+import { type FlinksActivities } from '../activities/flinks-activities';
+import {
+  type CardInput,
+  type CardStatus,
+  type CardView,
+  cardInputSchema,
+  describeZodError,
+  disconnectSchema,
+  nightlyStatusSchema,
+  reconnectedSchema,
+  type RefreshNowResult,
+  setScheduledRefreshSchema,
+} from '../domain/card-messages';
+import { describeOperation, type Operation } from '../domain/card-operations';
+import { type CardPolicy, type CardPolicyOverrides, resolveCardPolicy } from '../domain/card-policy';
+import { type CardState, initialCardState } from '../domain/card-state';
+import {
+  afterCachedCall,
+  afterDisconnect,
+  afterFetch,
+  afterLiveRefresh,
+  afterSetScheduledRefresh,
+  expiryWarningDue,
+  nextWakeUp,
+  onNightlyStatus,
+  onTimer,
+  recordMalformed,
+  type Transition,
+} from '../domain/card-transitions';
+import { describeCard, toCardView } from '../domain/card-view';
+import { type CardNotification } from '../domain/notifications';
+import { type FlinksFailure } from '../domain/refresh-outcomes';
+import { toIso } from '../domain/time';
+import {
+  disconnectSignal,
+  nightlyStatusSignal,
+  reconnectedSignal,
+  refreshNowUpdate,
+  setScheduledRefreshSignal,
+  stateQuery,
+} from './definitions';
+import { syncCardSearchAttributes } from './card-search-attributes';
+
+/** A signal waiting its turn: plain JSON, carried through continue-as-new. */
+export type PendingMessage =
+  | { kind: 'nightlyStatus'; payload: unknown }
+  | { kind: 'reconnected'; payload: unknown }
+  | { kind: 'setScheduledRefresh'; payload: unknown }
+  | { kind: 'disconnect'; payload: unknown };
+
+export interface CardWorkflowInput extends CardInput {
+  policy?: CardPolicyOverrides;
+  /** The Flinks activities' task queue; default `<this workflow's task queue>-flinks`. */
+  flinksTaskQueue?: string;
+  /** Set only by continue-as-new. */
+  carried?: { state: CardState; pending: PendingMessage[]; outbox: CardNotification[] };
+}
+
+const flinksRetry: wf.RetryPolicy = {
+  initialInterval: '10 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '5 minutes',
+  maximumAttempts: 5,
+};
+
+export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardView> {
+  const parsed = cardInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw wf.ApplicationFailure.nonRetryable(`Invalid card input: ${describeZodError(parsed.error)}`, 'InvalidCardInputError');
+  }
+  const policy: CardPolicy = resolveCardPolicy(rawInput.policy);
+  const info = wf.workflowInfo();
+  const flinks = wf.proxyActivities<FlinksActivities>({
+    taskQueue: rawInput.flinksTaskQueue ?? `${info.taskQueue}-flinks`,
+    // Polling a slow data call is capped at 30 min by the client; heartbeats catch a dead worker sooner.
+    startToCloseTimeout: '35 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: flinksRetry,
+  });
+  const backend = wf.proxyActivities<BackendActivities>({
+    startToCloseTimeout: '30 seconds',
+    // Unlimited attempts: a notification waits for the backend to recover, carried across continue-as-new.
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
+
+  let state: CardState = rawInput.carried?.state ?? initialCardState(parsed.data, Date.now());
+  const pending: PendingMessage[] = [...(rawInput.carried?.pending ?? [])];
+  const outbox: CardNotification[] = [...(rawInput.carried?.outbox ?? [])];
+
+  // ---------- refreshNow: the user is present; concurrent presses share one live refresh ----------
+  interface RefreshTicket {
+    result: RefreshNowResult | null;
+  }
+  let queuedRefresh: RefreshTicket | null = null;
+  let runningRefresh: RefreshTicket | null = null;
+
+  // ---------- messages ----------
+  const accept = (kind: PendingMessage['kind']) => (payload: unknown) => {
+    pending.push({ kind, payload } as PendingMessage);
+  };
+  wf.setHandler(reconnectedSignal, accept('reconnected'));
+  wf.setHandler(nightlyStatusSignal, accept('nightlyStatus'));
+  wf.setHandler(setScheduledRefreshSignal, accept('setScheduledRefresh'));
+  wf.setHandler(disconnectSignal, accept('disconnect'));
+  wf.setHandler(stateQuery, () => toCardView(state, policy, Date.now()));
+  wf.setHandler(
+    refreshNowUpdate,
+    async (_request) => {
+      const ticket = runningRefresh ?? queuedRefresh ?? (queuedRefresh = { result: null });
+      await wf.condition(() => ticket.result !== null);
+      return ticket.result as RefreshNowResult;
+    },
+    {
+      validator: (_request) => {
+        if (state.status === 'disconnected' || pending.some((m) => m.kind === 'disconnect')) {
+          throw new Error(`Card ${state.loginId} is disconnected: connect it again before refreshing`);
+        }
+      },
+      description: 'Live refresh with the user present; returns refreshed, mfa-required (with requestId) or failed.',
+    },
+  );
+
+  // ---------- effects ----------
+  const notify = (make: (key: string) => CardNotification): void => {
+    state = { ...state, notificationSeq: state.notificationSeq + 1 };
+    outbox.push(make(`${info.firstExecutionRunId}:${state.notificationSeq}`));
+  };
+
+  // The backend hears settled statuses only: `refreshing` is too brief to be worth a notification.
+  let notifiedStatus: CardStatus = state.status;
+  const commit = (next: CardState): void => {
+    const from: CardStatus = notifiedStatus;
+    state = next;
+    if (next.status !== 'refreshing' && from !== next.status) {
+      notifiedStatus = next.status;
+      const view = toCardView(state, policy, Date.now());
+      notify((idempotencyKey) => ({
+        type: 'card.status-changed',
+        idempotencyKey,
+        loginId: state.loginId,
+        at: toIso(Date.now()),
+        from,
+        to: next.status,
+        eligibleUntil: view.eligibleUntil,
+        lastError: view.lastError,
+        pendingRequestId: state.pendingRequestId,
+      }));
+    }
+    const expiring = expiryWarningDue(state, policy, Date.now());
+    if (expiring !== null) {
+      state = { ...state, warnedForEligibleUntil: expiring };
+      notify((idempotencyKey) => ({
+        type: 'card.eligibility-expiring',
+        idempotencyKey,
+        loginId: state.loginId,
+        at: toIso(Date.now()),
+        eligibleUntil: expiring,
+        lastSuccessfulRefreshAt: state.lastSuccessfulRefreshAt,
+        lastError: toCardView(state, policy, Date.now()).lastError,
+      }));
+    }
+    publish();
+  };
+
+  const publish = (): void => {
+    syncCardSearchAttributes(state, policy, Date.now());
+    wf.setCurrentDetails(describeCard(state, policy, Date.now(), nextWakeUp(state, policy)));
+  };
+
+  /** Runs one Flinks operation, then whatever it leads to, one after the other. */
+  const run = async (first: Operation | null): Promise<void> => {
+    let op = first;
+    while (op !== null) {
+      const before = state.status;
+      if (op.kind === 'live-refresh' || op.kind === 'fetch') commit({ ...state, status: 'refreshing' });
+      const transition = await execute(op, before);
+      commit(transition.state);
+      op = transition.next;
+    }
+  };
+
+  const execute = async (op: Operation, statusBefore: CardStatus): Promise<Transition> => {
+    const summary = describeOperation(op);
+    const { loginId } = state;
+    // A card shown as refreshing must land somewhere real if the operation fails.
+    const restored: CardState = { ...state, status: statusBefore };
+    switch (op.kind) {
+      case 'cached-call': {
+        const outcome = await attempt(
+          () => flinks.flinksCachedCall.executeWithOptions({ ...cachedOptions, summary }, [
+            { loginId, deliveredRefreshAt: state.deliveredRefreshAt },
+          ]),
+          (error) => ({ kind: 'failed' as const, error }),
+        );
+        return afterCachedCall(state, op, outcome, Date.now());
+      }
+      case 'live-refresh': {
+        const outcome = await attempt(
+          () => flinks.flinksLiveRefresh.executeWithOptions({ ...liveOptions, summary }, [{ loginId }]),
+          (error) => ({ kind: 'failed' as const, error }),
+        );
+        return afterLiveRefresh(restored, outcome, Date.now());
+      }
+      case 'fetch': {
+        const outcome = await attempt(
+          () =>
+            flinks.flinksFetchWithRequestId.executeWithOptions({ ...liveOptions, summary }, [
+              { loginId, requestId: op.requestId },
+            ]),
+          (error) => ({ kind: 'failed' as const, error }),
+        );
+        return afterFetch(restored, op, outcome, Date.now());
+      }
+      case 'set-scheduled-refresh': {
+        const outcome = await attempt(
+          () =>
+            flinks.flinksSetScheduledRefresh.executeWithOptions({ ...apiOptions, summary }, [
+              { loginId, enabled: op.enabled },
+            ]),
+          (error) => ({ kind: 'failed' as const, error }),
+        );
+        return afterSetScheduledRefresh(state, op, outcome, Date.now());
+      }
+      case 'disconnect': {
+        if (op.deleteData) {
+          await attempt(
+            () => flinks.flinksDeleteCard.executeWithOptions({ ...apiOptions, summary }, [{ loginId }]),
+            (error) => ({ kind: 'failed' as const, error }),
+          );
+        } else if (state.scheduledRefresh) {
+          await attempt(
+            () =>
+              flinks.flinksSetScheduledRefresh.executeWithOptions({ ...apiOptions, summary }, [
+                { loginId, enabled: false },
+              ]),
+            (error) => ({ kind: 'failed' as const, error }),
+          );
+        }
+        return { state: afterDisconnect(state), next: null };
+      }
+    }
+  };
+
+  // ---------- handling one message ----------
+  const handle = async (message: PendingMessage): Promise<void> => {
+    const now = Date.now();
+    switch (message.kind) {
+      case 'nightlyStatus': {
+        const payload = nightlyStatusSchema.safeParse(message.payload);
+        if (!payload.success) return malformed('nightlyStatus', describeZodError(payload.error));
+        const t = onNightlyStatus(state, payload.data, policy, now);
+        commit(t.state);
+        return run(t.next);
+      }
+      case 'reconnected': {
+        const payload = reconnectedSchema.safeParse(message.payload);
+        if (!payload.success) return malformed('reconnected', describeZodError(payload.error));
+        return run({ kind: 'fetch', requestId: payload.data.requestId, purpose: 'reconnected' });
+      }
+      case 'setScheduledRefresh': {
+        const payload = setScheduledRefreshSchema.safeParse(message.payload);
+        if (!payload.success) return malformed('setScheduledRefresh', describeZodError(payload.error));
+        return run({ kind: 'set-scheduled-refresh', enabled: payload.data.enabled, purpose: 'request' });
+      }
+      case 'disconnect': {
+        const payload = disconnectSchema.safeParse(message.payload ?? {});
+        if (!payload.success) return malformed('disconnect', describeZodError(payload.error));
+        return run({ kind: 'disconnect', deleteData: payload.data.deleteData ?? false });
+      }
+    }
+  };
+
+  const malformed = (signal: string, reason: string): void => {
+    wf.log.warn('Ignored a malformed signal', { signal, reason });
+    commit(recordMalformed(state, `${signal}: ${reason}`));
+  };
+
+  const refreshNow = async (ticket: RefreshTicket): Promise<void> => {
+    runningRefresh = ticket;
+    queuedRefresh = null;
+    await run({ kind: 'live-refresh', purpose: 'refresh-now' });
+    ticket.result = refreshResult(state);
+    runningRefresh = null;
+  };
+
+  // ---------- notifications: delivered in the background, never awaited by the card ----------
+  let delivering = false;
+  const deliverOutbox = async (): Promise<void> => {
+    for (;;) {
+      await wf.condition(() => outbox.length > 0);
+      const next = outbox[0] as CardNotification;
+      delivering = true;
+      try {
+        await backend.notifyBackend.executeWithOptions(
+          { startToCloseTimeout: '30 seconds', summary: `Notify the backend: ${next.type}` },
+          [next],
+        );
+      } catch (error) {
+        wf.log.error('Dropped a backend notification after a non-retryable failure', {
+          idempotencyKey: next.idempotencyKey,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      outbox.shift();
+      delivering = false;
+    }
+  };
+  void deliverOutbox();
+
+  // ---------- timers ----------
+  // A timer is never cancelled: when a card's next deadline moves later (every cached call moves it), the
+  // armed timer just wakes the card early and it re-arms. One timer every few days instead of a cancel and
+  // a new timer every night keeps a healthy card's history and billable actions small.
+  const armed = new Set<number>();
+  const arm = (at: number, action: string): void => {
+    for (const t of armed) if (t <= at) return;
+    armed.add(at);
+    const disarm = () => armed.delete(at);
+    wf.sleep(at - Date.now(), { summary: `Wake up for: ${action}` }).then(disarm, disarm);
+  };
+
+  // ---------- the main loop ----------
+  publish();
+  if (!rawInput.carried && parsed.data.requestId) {
+    await run({ kind: 'fetch', requestId: parsed.data.requestId, purpose: 'connected' });
+  }
+
+  while (state.status !== 'disconnected') {
+    if (pending.length === 0 && queuedRefresh === null && shouldContinueAsNew(policy)) {
+      // Updates must finish in this run; signals and undelivered notifications travel with the state.
+      await wf.condition(() => wf.allHandlersFinished() || queuedRefresh !== null);
+      if (queuedRefresh === null && pending.length === 0) {
+        await wf.continueAsNew<typeof cardLifecycle>({
+          ...rawInput,
+          carried: { state, pending: [...pending], outbox: [...outbox] },
+        });
+      }
+    }
+
+    const wake = nextWakeUp(state, policy);
+    const hasWork = (): boolean => pending.length > 0 || queuedRefresh !== null || shouldContinueAsNew(policy);
+    if (wake !== null && wake.at > Date.now()) arm(wake.at, wake.action);
+    await wf.condition(() => hasWork() || (wake !== null && Date.now() >= wake.at));
+
+    if (queuedRefresh !== null) {
+      await refreshNow(queuedRefresh);
+    } else if (pending.length > 0) {
+      await handle(pending.shift() as PendingMessage);
+    } else if (wake !== null && Date.now() >= wake.at) {
+      const t = onTimer(state, wake.action, policy, Date.now());
+      commit(t.state);
+      await run(t.next);
+    }
+  }
+
+  // Give the backend a bounded chance to hear the final status before the workflow closes.
+  await wf.condition(() => outbox.length === 0 && !delivering, '1 hour');
+  await wf.condition(wf.allHandlersFinished);
+  return toCardView(state, policy, Date.now());
+}
+
+const cachedOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
+const liveOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
+const apiOptions: wf.ActivityOptions = { startToCloseTimeout: '2 minutes' };
+
+function shouldContinueAsNew(policy: CardPolicy): boolean {
+  const info = wf.workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= policy.continueAsNewAfterEvents;
+}
+
+function refreshResult(state: CardState): RefreshNowResult {
+  if (state.status === 'awaiting-user-mfa') {
+    return {
+      outcome: 'mfa-required',
+      ...(state.pendingRequestId ? { requestId: state.pendingRequestId } : {}),
+      ...(state.lastError ? { errorCode: state.lastError.code } : {}),
+    };
+  }
+  if (state.lastError === null && state.lastSuccessfulRefreshAt !== null) {
+    return { outcome: 'refreshed', lastRefreshAt: state.lastSuccessfulRefreshAt };
+  }
+  return { outcome: 'failed', ...(state.lastError ? { errorCode: state.lastError.code } : {}) };
+}
+
+/** Runs an activity; when its retries are exhausted, the failure becomes a value the domain understands. */
+async function attempt<T>(run: () => Promise<T>, onFailure: (error: FlinksFailure) => T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof wf.ActivityFailure) return onFailure(failureOf(error));
+    throw error;
+  }
+}
+
+function failureOf(error: wf.ActivityFailure): FlinksFailure {
+  const cause = error.cause;
+  if (cause instanceof wf.ApplicationFailure && cause.type === 'FlinksApiError') {
+    const detail = cause.details?.[0] as FlinksFailure | undefined;
+    if (detail) return detail;
+  }
+  if (cause instanceof wf.TimeoutFailure) {
+    return { code: 'ACTIVITY_TIMEOUT', message: `Flinks call timed out (${cause.timeoutType})`, httpStatus: null, requestId: null, stage: 'api' };
+  }
+  return {
+    code: 'ACTIVITY_FAILED',
+    message: cause?.message ?? error.message,
+    httpStatus: null,
+    requestId: null,
+    stage: 'api',
+  };
+}

@@ -1,0 +1,25 @@
+// Signals, updates and queries of the workflows: defined once, shared by workflows, client, API and CLI.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import {
+  type CardView,
+  type DisconnectSignal,
+  type NightlyStatusSignal,
+  type ReconnectedSignal,
+  type RefreshNowResult,
+  type SetScheduledRefreshSignal,
+} from '../domain/card-messages';
+
+export const CARD_WORKFLOW_ID_PREFIX = 'flinks-card-';
+export const cardWorkflowId = (loginId: string): string => `${CARD_WORKFLOW_ID_PREFIX}${loginId.toLowerCase()}`;
+
+export const reconnectedSignal = defineSignal<[ReconnectedSignal]>('reconnected');
+export const nightlyStatusSignal = defineSignal<[NightlyStatusSignal]>('nightlyStatus');
+export const setScheduledRefreshSignal = defineSignal<[SetScheduledRefreshSignal]>('setScheduledRefresh');
+export const disconnectSignal = defineSignal<[DisconnectSignal]>('disconnect');
+
+/** The contract's `{}`: the user is present, nothing else to say. */
+export type RefreshNowRequest = Record<string, unknown>;
+
+export const refreshNowUpdate = defineUpdate<RefreshNowResult, [RefreshNowRequest]>('refreshNow');
+
+export const stateQuery = defineQuery<CardView>('state');
