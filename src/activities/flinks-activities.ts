@@ -1,0 +1,190 @@
+// The activities that talk to Flinks. Each is one small, idempotent step of a card's life; each returns a
+// summary (never bank data) and hands fetched data to the sink. They run on the rate-limited Flinks queue.
+import { activityInfo, Context } from '@temporalio/activity';
+import { type NightlyStatusSignal } from '../domain/card-messages';
+import {
+  type ApiCallOutcome,
+  type CachedCallOutcome,
+  type DeliveredData,
+  type FetchOutcome,
+  type LiveRefreshOutcome,
+} from '../domain/refresh-outcomes';
+import { type DataSink, type FlinksClient, summarizeAccountsDetail } from '../flinks';
+import { flinksStep, retryableFailure } from './flinks-failure';
+import { withHeartbeats } from './heartbeats';
+
+export interface FlinksActivityDeps {
+  flinks: FlinksClient;
+  sink: DataSink;
+}
+
+/** Codes that mean a requestId is gone: retrying with it cannot help. */
+const DEAD_SESSION_CODES = new Set(['SESSION_NONEXISTENT', 'SESSION_EXPIRED']);
+
+export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
+  const signal = (): AbortSignal => Context.current().cancellationSignal;
+
+  /** Fetches the data of an authorized session and hands it to the sink; only counts come back. */
+  async function deliver(loginId: string, requestId: string): Promise<DeliveredData> {
+    const body = await flinks.fetchAccountsDetail(requestId, undefined, {
+      signal: signal(),
+      onPending: () => Context.current().heartbeat({ requestId }),
+    });
+    const summary = summarizeAccountsDetail(body);
+    const { location } = await sink.write({ loginId, requestId, fetchedAt: new Date().toISOString(), body });
+    return {
+      requestId,
+      lastRefresh: summary.lastRefresh,
+      accounts: summary.accounts,
+      transactions: summary.transactions,
+      location,
+    };
+  }
+
+  return {
+    /**
+     * A cached Authorize (no bank contact, never MFA): keeps Flinks' cached-call window open and reads
+     * Login.LastRefresh. New data since `deliveredRefreshAt` goes to the sink.
+     */
+    async flinksCachedCall(input: { loginId: string; deliveredRefreshAt: string | null }): Promise<CachedCallOutcome> {
+      const auth = await flinksStep('authorize', () =>
+        flinks.authorize({ loginId: input.loginId, mostRecentCached: true }, { signal: signal() }),
+      );
+      if (!auth.ok) {
+        // Flinks replays the last refresh's error on a cached call, with a usable RequestId: that is the
+        // answer, not a failure of this call, so retrying would only repeat it.
+        if (auth.failure.requestId !== null) return { kind: 'replayed-error', error: auth.failure };
+        if (auth.transient) throw retryableFailure(auth.failure);
+        return { kind: 'failed', error: auth.failure };
+      }
+      if (auth.value.kind === 'mfa-required') {
+        return {
+          kind: 'failed',
+          error: {
+            code: 'MFA_REQUIRED',
+            message: 'A cached Authorize asked for MFA',
+            httpStatus: 203,
+            requestId: auth.value.requestId,
+            stage: 'authorize',
+          },
+        };
+      }
+      const { requestId, login } = auth.value;
+      const isNew =
+        login.lastRefresh !== null &&
+        (input.deliveredRefreshAt === null || Date.parse(login.lastRefresh) > Date.parse(input.deliveredRefreshAt));
+      let delivered: DeliveredData | null = null;
+      if (isNew) {
+        const data = await withHeartbeats(
+          () => ({ requestId }),
+          () => flinksStep('data', () => deliver(input.loginId, requestId)),
+        );
+        if (!data.ok) {
+          if (data.transient) throw retryableFailure(data.failure);
+          return { kind: 'failed', error: data.failure };
+        }
+        delivered = data.value;
+      }
+      return {
+        kind: 'ok',
+        requestId,
+        lastRefresh: login.lastRefresh,
+        isScheduledRefresh: login.isScheduledRefresh,
+        delivered,
+      };
+    },
+
+    /**
+     * A manual (live) refresh: Authorize with MostRecentCached=false and Save=true, then the data call.
+     * The session's requestId is heartbeated, so a retry after a worker crash resumes polling that same
+     * session instead of opening a second live session at the bank.
+     */
+    async flinksLiveRefresh(input: { loginId: string }): Promise<LiveRefreshOutcome> {
+      const resumed = resumableRequestId();
+      let requestId = resumed;
+      if (requestId === null) {
+        const auth = await flinksStep('authorize', () =>
+          flinks.authorize({ loginId: input.loginId, mostRecentCached: false, save: true }, { signal: signal() }),
+        );
+        if (!auth.ok) {
+          if (auth.transient) throw retryableFailure(auth.failure);
+          return { kind: 'failed', error: auth.failure };
+        }
+        if (auth.value.kind === 'mfa-required') return { kind: 'mfa-required', requestId: auth.value.requestId };
+        requestId = auth.value.requestId;
+      }
+      const sessionId = requestId;
+      const data = await withHeartbeats(
+        () => ({ requestId: sessionId }),
+        () => flinksStep('data', () => deliver(input.loginId, sessionId)),
+      );
+      if (!data.ok) {
+        if (resumed !== null && DEAD_SESSION_CODES.has(data.failure.code)) {
+          // The resumed session died while we were down: the next attempt must authorize afresh.
+          Context.current().heartbeat({ requestId: null });
+          throw retryableFailure(data.failure);
+        }
+        if (data.transient) throw retryableFailure(data.failure);
+        return { kind: 'failed', error: data.failure };
+      }
+      return { kind: 'refreshed', requestId: sessionId, lastRefresh: data.value.lastRefresh, delivered: data.value };
+    },
+
+    /** Fetches data with a requestId the user's Flinks Connect session produced (connect or reconnect). */
+    async flinksFetchWithRequestId(input: { loginId: string; requestId: string }): Promise<FetchOutcome> {
+      const data = await withHeartbeats(
+        () => ({ requestId: input.requestId }),
+        () => flinksStep('data', () => deliver(input.loginId, input.requestId)),
+      );
+      if (!data.ok) {
+        if (data.transient && !DEAD_SESSION_CODES.has(data.failure.code)) throw retryableFailure(data.failure);
+        return { kind: 'failed', error: data.failure };
+      }
+      return { kind: 'refreshed', requestId: input.requestId, lastRefresh: data.value.lastRefresh, delivered: data.value };
+    },
+
+    async flinksSetScheduledRefresh(input: { loginId: string; enabled: boolean }): Promise<ApiCallOutcome> {
+      return apiCall(() => flinks.setScheduledRefresh(input.loginId, input.enabled, { signal: signal() }));
+    },
+
+    async flinksDeleteCard(input: { loginId: string }): Promise<ApiCallOutcome> {
+      return apiCall(() => flinks.deleteCard(input.loginId, { signal: signal() }));
+    },
+
+    /** Step 1 of the daily routine: the cards Flinks will not refresh, with why. */
+    async flinksNightlyRefreshStatus(): Promise<
+      { loginId: string; ineligible: NonNullable<NightlyStatusSignal['ineligible']> }[]
+    > {
+      const result = await flinksStep('api', () => flinks.getNightlyRefreshStatus({ signal: signal() }));
+      if (!result.ok) throw retryableFailure(result.failure);
+      return result.value.map((entry) => ({
+        loginId: entry.loginId.toLowerCase(),
+        ineligible: {
+          lastRefreshDate: entry.lastRefreshDate,
+          lastRefreshState: entry.lastRefreshState,
+          lastRefreshErrorCode: entry.lastRefreshErrorCode,
+        },
+      }));
+    },
+  };
+}
+
+export type FlinksActivities = ReturnType<typeof createFlinksActivities>;
+
+async function apiCall(run: () => Promise<unknown>): Promise<ApiCallOutcome> {
+  const result = await flinksStep('api', run);
+  if (result.ok) return { kind: 'ok' };
+  if (result.transient) throw retryableFailure(result.failure);
+  return { kind: 'failed', error: result.failure };
+}
+
+/** The live session an earlier attempt of this activity opened, if it heartbeated one. */
+function resumableRequestId(): string | null {
+  if (activityInfo().attempt <= 1) return null;
+  const details: unknown = activityInfo().heartbeatDetails;
+  if (typeof details === 'object' && details !== null && 'requestId' in details) {
+    const { requestId } = details as { requestId: unknown };
+    return typeof requestId === 'string' && requestId.length > 0 ? requestId : null;
+  }
+  return null;
+}
