@@ -1,7 +1,7 @@
 // POSTs card notifications to the backend, signed like the HTTP data sink. Without a URL it only logs.
-import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { type CardNotification } from '../domain/notifications';
+import { SIGNATURE_HEADER, signBody } from '../flinks';
 
 export interface BackendNotifierOptions {
   url: string | null;
@@ -20,12 +20,6 @@ export class BackendNotificationError extends Error {
   }
 }
 
-export const SIGNATURE_HEADER = 'x-flinks-refresh-signature';
-
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 export class BackendNotifier {
   constructor(private readonly options: BackendNotifierOptions) {}
 
@@ -40,7 +34,7 @@ export class BackendNotifier {
       'content-type': 'application/json',
       'idempotency-key': notification.idempotencyKey,
     };
-    if (signingSecret !== null) headers[SIGNATURE_HEADER] = signBody(signingSecret, body);
+    if (signingSecret !== null) headers[SIGNATURE_HEADER] = signBody(body, signingSecret);
     let status: number;
     try {
       const response = await request(url, {

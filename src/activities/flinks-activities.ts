@@ -9,7 +9,7 @@ import {
   type FetchOutcome,
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
-import { type DataSink, type FlinksClient, summarizeAccountsDetail } from '../flinks';
+import { type DataSink, deliverAccountsDetail, type FlinksClient } from '../flinks';
 import { flinksStep, retryableFailure } from './flinks-failure';
 import { withHeartbeats } from './heartbeats';
 
@@ -25,13 +25,12 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
   const signal = (): AbortSignal => Context.current().cancellationSignal;
 
   /** Fetches the data of an authorized session and hands it to the sink; only counts come back. */
-  async function deliver(loginId: string, requestId: string): Promise<DeliveredData> {
+  async function deliver(requestId: string): Promise<DeliveredData> {
     const body = await flinks.fetchAccountsDetail(requestId, undefined, {
       signal: signal(),
       onPending: () => Context.current().heartbeat({ requestId }),
     });
-    const summary = summarizeAccountsDetail(body);
-    const { location } = await sink.write({ loginId, requestId, fetchedAt: new Date().toISOString(), body });
+    const { summary, location } = await deliverAccountsDetail(sink, body, { signal: signal() });
     return {
       requestId,
       lastRefresh: summary.lastRefresh,
@@ -77,7 +76,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       if (isNew) {
         const data = await withHeartbeats(
           () => ({ requestId }),
-          () => flinksStep('data', () => deliver(input.loginId, requestId)),
+          () => flinksStep('data', () => deliver(requestId)),
         );
         if (!data.ok) {
           if (data.transient) throw retryableFailure(data.failure);
@@ -116,7 +115,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       const sessionId = requestId;
       const data = await withHeartbeats(
         () => ({ requestId: sessionId }),
-        () => flinksStep('data', () => deliver(input.loginId, sessionId)),
+        () => flinksStep('data', () => deliver(sessionId)),
       );
       if (!data.ok) {
         if (resumed !== null && DEAD_SESSION_CODES.has(data.failure.code)) {
@@ -134,7 +133,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
     async flinksFetchWithRequestId(input: { loginId: string; requestId: string }): Promise<FetchOutcome> {
       const data = await withHeartbeats(
         () => ({ requestId: input.requestId }),
-        () => flinksStep('data', () => deliver(input.loginId, input.requestId)),
+        () => flinksStep('data', () => deliver(input.requestId)),
       );
       if (!data.ok) {
         if (data.transient && !DEAD_SESSION_CODES.has(data.failure.code)) throw retryableFailure(data.failure);
