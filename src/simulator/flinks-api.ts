@@ -1,0 +1,111 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type ApiRequest, bodyRequestId, parseBody } from './api-request';
+import { handleAuthorize } from './authorize';
+import { failure, type FlinksFailure } from './codes';
+import { type RequestLogEntry } from './counters';
+import { dataCallHandler } from './data-calls';
+import { handleGenerateToken } from './generate-token';
+import { type Handler } from './handler';
+import { readBody, writeJson } from './http-io';
+import { handleDeleteCard, handleNightlyStatus, handleSetScheduledRefresh } from './management';
+import { errorReply, type JsonReply } from './responses';
+import { type Waits } from './waits';
+import { type SimWorld } from './world';
+
+interface Route {
+  methods: readonly string[];
+  handler: Handler;
+}
+
+const routes: Record<string, Route> = {
+  GenerateAuthorizeToken: { methods: ['POST'], handler: handleGenerateToken },
+  Authorize: { methods: ['POST'], handler: handleAuthorize },
+  GetAccountsDetail: { methods: ['POST'], handler: dataCallHandler({ kind: 'detail', async: false }) },
+  // The docs poll with GET; some public clients POST. Both work.
+  GetAccountsDetailAsync: { methods: ['GET', 'POST'], handler: dataCallHandler({ kind: 'detail', async: true }) },
+  GetAccountsSummary: { methods: ['POST'], handler: dataCallHandler({ kind: 'summary', async: false }) },
+  GetAccountsSummaryAsync: { methods: ['GET', 'POST'], handler: dataCallHandler({ kind: 'summary', async: true }) },
+  GetNightlyRefreshStatus: { methods: ['GET'], handler: handleNightlyStatus },
+  SetScheduledRefresh: { methods: ['PATCH'], handler: handleSetScheduledRefresh },
+  DeleteCard: { methods: ['DELETE'], handler: handleDeleteCard },
+};
+
+/** Endpoint names are matched case-insensitively, like the ASP.NET routing behind Flinks. */
+const byLowerName = new Map(Object.keys(routes).map((name) => [name.toLowerCase(), name]));
+
+export type ApiPath =
+  | { kind: 'endpoint'; endpoint: string; param: string | undefined }
+  | { kind: 'unknown-endpoint'; name: string }
+  | { kind: 'wrong-customer' };
+
+/** `/v3/{customerId}/BankingServices/{Endpoint}[/{param}]`, or null when the path is not the API's. */
+export function matchApiPath(pathname: string, customerId: string): ApiPath | null {
+  const parts = pathname.split('/').filter((part) => part !== '');
+  if (parts.length < 4 || parts[0]?.toLowerCase() !== 'v3' || parts[2]?.toLowerCase() !== 'bankingservices') return null;
+  if (parts[1]?.toLowerCase() !== customerId.toLowerCase()) return { kind: 'wrong-customer' };
+  const name = parts[3] ?? '';
+  const endpoint = byLowerName.get(name.toLowerCase());
+  if (endpoint === undefined || parts.length > 5) return { kind: 'unknown-endpoint', name };
+  return { kind: 'endpoint', endpoint, param: parts[4] === undefined ? undefined : decodeURIComponent(parts[4]) };
+}
+
+function reply(res: ServerResponse, entry: RequestLogEntry, answer: JsonReply, truncate = false): void {
+  entry.status = answer.status;
+  writeJson(res, answer.status, answer.body, truncate);
+}
+
+const injected: Record<'TOO_MANY_REQUESTS' | 'AGGREGATION_ERROR', FlinksFailure> = {
+  TOO_MANY_REQUESTS: failure('TOO_MANY_REQUESTS', 'Too many requests. Please slow down.'),
+  AGGREGATION_ERROR: failure('AGGREGATION_ERROR', 'An unexpected error occurred while aggregating the data.'),
+};
+
+/** One Flinks API request: route, read, inject faults, handle, answer. Never rejects. */
+export async function serveApi(
+  world: SimWorld,
+  waits: Waits,
+  path: ApiPath,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const endpoint = path.kind === 'endpoint' ? path.endpoint : 'unknown';
+  const entry = world.counters.request(endpoint, Date.now());
+  try {
+    const raw = await readBody(req);
+    if (path.kind === 'wrong-customer') {
+      return reply(res, entry, errorReply(failure('ACCESS_DENIED', 'Unknown customerId.')));
+    }
+    if (path.kind === 'unknown-endpoint') {
+      return reply(res, entry, errorReply(failure('NOT_FOUND', `No endpoint named '${path.name}'.`)));
+    }
+    const route = routes[path.endpoint];
+    const method = req.method ?? 'GET';
+    if (route === undefined || !route.methods.includes(method)) {
+      const allowed = route?.methods.join(', ') ?? '';
+      return reply(res, entry, errorReply(failure('METHOD_NOT_ALLOWED', `${path.endpoint} accepts ${allowed}, not ${method}.`)));
+    }
+    const contentType = req.headers['content-type'];
+    const apiReq: ApiRequest = {
+      method,
+      endpoint: path.endpoint,
+      param: path.param,
+      headers: req.headers,
+      query: url.searchParams,
+      body: parseBody(raw.bytes, contentType, raw.tooLarge),
+    };
+
+    const fault = world.faults.decide(path.endpoint);
+    if (!(await waits.wait(fault.delayMs + fault.hangMs, res))) return;
+    const now = await world.sync();
+    const requestId = apiReq.param ?? bodyRequestId(apiReq);
+    if (fault.reject !== null) {
+      const session = requestId === undefined ? undefined : { requestId };
+      return reply(res, entry, errorReply(injected[fault.reject], session), fault.malformed);
+    }
+    if (fault.expireRequestId && requestId !== undefined) world.sessions.forget(requestId);
+    reply(res, entry, route.handler({ world, req: apiReq, now, entry }), fault.malformed);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    reply(res, entry, errorReply(failure('AGGREGATION_ERROR', `Simulator error: ${message}`)));
+  }
+}
