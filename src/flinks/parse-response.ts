@@ -24,7 +24,8 @@ export function readJson(response: TransportResponse, context: Context): unknown
   }
   try {
     return JSON.parse(response.text) as unknown;
-  } catch (error) {
+  } catch {
+    // No `cause`: V8's JSON.parse messages quote the body, and causes travel into Temporal failures.
     const kind = /^\s*</.test(response.text) ? 'an HTML/XML page' : 'not valid JSON';
     throw new FlinksResponseError({
       endpoint: context.endpoint,
@@ -33,7 +34,6 @@ export function readJson(response: TransportResponse, context: Context): unknown
       // Content type and size only: the body itself may hold bank data.
       detail: `body is ${kind} (content-type ${response.contentType ?? 'none'}, ${response.text.length} chars)`,
       requestId: context.requestId ?? null,
-      cause: error,
     });
   }
 }

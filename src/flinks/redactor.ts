@@ -10,6 +10,8 @@ export class Redactor {
   private readonly fixed: string[];
   // Tokens are single-use and short-lived; remembering the last thousand is plenty.
   private readonly tokens = new Set<string>();
+  // Longest first, so a secret that contains another is replaced whole; rebuilt after each track().
+  private ordered: string[] | null = null;
 
   constructor(secrets: readonly (string | undefined)[]) {
     this.fixed = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
@@ -18,6 +20,7 @@ export class Redactor {
   track(token: string): void {
     if (token.length < 4) return;
     this.tokens.add(token);
+    this.ordered = null;
     if (this.tokens.size > MAX_TRACKED_TOKENS) {
       const oldest = this.tokens.values().next();
       if (!oldest.done) this.tokens.delete(oldest.value);
@@ -26,7 +29,8 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    for (const secret of [...this.fixed, ...this.tokens]) {
+    this.ordered ??= [...this.fixed, ...this.tokens].sort((a, b) => b.length - a.length);
+    for (const secret of this.ordered) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     return out.replace(DIGIT_RUN, (digits) => `[${digits.length} digits]`);
