@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { abortableSleep } from '../../src/flinks/abortable-sleep';
 import { normalizeFlinksDateTime } from '../../src/flinks/flinks-datetime';
 import { redactingLogger } from '../../src/flinks/logger';
@@ -124,9 +125,7 @@ describe('body signatures', () => {
     const body = JSON.stringify({ a: 1 });
     const header = signBody(body, 'k');
     expect(header).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(header).toBe(
-      'sha256=' + require('node:crypto').createHmac('sha256', 'k').update(body).digest('hex'),
-    );
+    expect(header).toBe('sha256=' + createHmac('sha256', 'k').update(body).digest('hex'));
     expect(verifyBodySignature(body, 'k', header)).toBe(true);
     expect(verifyBodySignature(body + ' ', 'k', header)).toBe(false);
     expect(verifyBodySignature(body, 'other', header)).toBe(false);
