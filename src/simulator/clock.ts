@@ -2,20 +2,25 @@ export type ClockSource = () => number | Promise<number>;
 
 /**
  * The simulator's notion of "now". Either borrowed (the `clock` option, e.g. a time-skipping test
- * server's `currentTimeMs()`), or owned: a virtual clock that starts at real now, keeps ticking
- * with real time, and can be advanced or set through the admin API.
+ * server's `currentTimeMs()`), or owned: a virtual clock that starts at real now and can be advanced
+ * or set through the admin API. An owned clock keeps ticking with real time unless `ticks` is false
+ * (then it moves only when told to, which makes exact timestamps assertable).
  */
 export class SimClock {
   private offsetMs = 0;
+  private readonly startedAt = Date.now();
 
-  private constructor(private readonly source: ClockSource | null) {}
+  private constructor(
+    private readonly source: ClockSource | null,
+    private readonly ticks: boolean,
+  ) {}
 
-  static owned(): SimClock {
-    return new SimClock(null);
+  static owned(ticks: boolean): SimClock {
+    return new SimClock(null, ticks);
   }
 
   static borrowed(source: ClockSource): SimClock {
-    return new SimClock(source);
+    return new SimClock(source, true);
   }
 
   get owned(): boolean {
@@ -23,7 +28,7 @@ export class SimClock {
   }
 
   async now(): Promise<number> {
-    if (this.source === null) return Date.now() + this.offsetMs;
+    if (this.source === null) return this.ownedNow();
     const value = await this.source();
     if (!Number.isFinite(value)) throw new Error(`clock option returned ${String(value)}, not a number of ms`);
     return value;
@@ -33,14 +38,22 @@ export class SimClock {
   advance(ms: number): number {
     this.assertOwned();
     this.offsetMs += ms;
-    return Date.now() + this.offsetMs;
+    return this.ownedNow();
   }
 
-  /** Sets an owned clock to `ms` (it keeps ticking from there); returns the new now. */
+  /** Sets an owned clock to `ms` (a ticking one goes on from there); returns the new now. */
   set(ms: number): number {
     this.assertOwned();
-    this.offsetMs = ms - Date.now();
+    this.offsetMs = ms - this.base();
     return ms;
+  }
+
+  private ownedNow(): number {
+    return this.base() + this.offsetMs;
+  }
+
+  private base(): number {
+    return this.ticks ? Date.now() : this.startedAt;
   }
 
   private assertOwned(): void {

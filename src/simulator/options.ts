@@ -15,6 +15,8 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** Virtual clock source; omitted = the simulator owns a virtual clock starting at real now. */
   clock?: ClockSource;
+  /** The owned clock follows real time (default true); false: it moves only through advanceClock/setClock. */
+  clockTicks?: boolean;
   /** Data calls answer 202 this many times before 200 (default 1). */
   pollsBeforeReady?: number;
   /** Same, for `slow` cards (default pollsBeforeReady + 3). */
@@ -45,6 +47,7 @@ const optionsSchema = z.object({
   secretKey: z.string().min(1, 'secretKey is required'),
   apiKey: z.string().min(1).optional(),
   clock: z.function().optional(),
+  clockTicks: z.boolean().default(true),
   pollsBeforeReady: z.number().int().min(0).max(10_000).default(1),
   slowPollsBeforeReady: z.number().int().min(0).max(10_000).optional(),
   requestIdTtlMs: z.number().int().positive().default(8 * MINUTE_MS),

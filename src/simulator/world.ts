@@ -41,7 +41,7 @@ export class SimWorld {
   }
 
   static async create(options: ResolvedOptions): Promise<SimWorld> {
-    const clock = options.clock ? SimClock.borrowed(options.clock) : SimClock.owned();
+    const clock = options.clock ? SimClock.borrowed(options.clock) : SimClock.owned(options.clockTicks);
     return new SimWorld(options, clock, await clock.now());
   }
 
