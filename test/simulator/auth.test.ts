@@ -17,7 +17,8 @@ describe('simulator credentials', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ HttpStatusCode: 200, Token: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
-    for (const headers of [{}, { 'flinks-auth-key': 'wrong' }, { authorization: `Bearer ${SECRET}` }]) {
+    const wrong: Record<string, string>[] = [{}, { 'flinks-auth-key': 'wrong' }, { authorization: `Bearer ${SECRET}` }];
+    for (const headers of wrong) {
       const refused = await http.call('POST', 'GenerateAuthorizeToken', { headers });
       expect(refused.status).toBe(401);
       expect(refused.body).toMatchObject({ HttpStatusCode: 401, FlinksCode: 'ACCESS_DENIED' });
@@ -46,7 +47,8 @@ describe('simulator credentials', () => {
 
   it('requires x-api-key on data endpoints when an apiKey is configured', async () => {
     const { RequestId } = (await http.cached(loginId)).body as { RequestId: string };
-    for (const headers of [{}, { 'x-api-key': 'wrong' }]) {
+    const wrong: Record<string, string>[] = [{}, { 'x-api-key': 'wrong' }];
+    for (const headers of wrong) {
       const refused = await http.call('POST', 'GetAccountsDetail', { body: { RequestId }, headers });
       expect(refused.status).toBe(401);
       expect(refused.body.FlinksCode).toBe('ACCESS_DENIED');
