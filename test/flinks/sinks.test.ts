@@ -1,0 +1,216 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { accountsDetailSchema, type AccountsDetail } from '../../src/flinks/schemas';
+import {
+  DataSinkError,
+  deliverAccountsDetail,
+  DirectorySink,
+  HttpSink,
+  SIGNATURE_HEADER,
+  verifyBodySignature,
+  type DataRecord,
+} from '../../src/flinks';
+import { caught, startTestServer, type Reply, type TestServer } from './test-server';
+
+const LOGIN_ID = '11111111-2222-4333-8444-555555555555';
+const REQUEST_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const HMAC_SECRET = 'sink-hmac-secret-42';
+
+const body: AccountsDetail = accountsDetailSchema.parse({
+  HttpStatusCode: 200,
+  RequestId: REQUEST_ID,
+  Login: { Id: LOGIN_ID, LastRefresh: '2026-01-21T20:47:47.1459990' },
+  Accounts: [{ Id: 'a1', AccountNumber: '7641238', Transactions: [{ Id: 't1' }, { Id: 't2' }] }],
+});
+
+const record = (overrides: Partial<DataRecord> = {}): DataRecord => ({
+  loginId: LOGIN_ID,
+  requestId: REQUEST_ID,
+  fetchedAt: '2026-01-22T05:00:00.000Z',
+  body,
+  ...overrides,
+});
+
+describe('DirectorySink', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'flinks-sink-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('writes <dir>/<loginId>/<fetchedAt>-<requestId>.json with the whole record, private', async () => {
+    const { location } = await new DirectorySink(dir).write(record());
+    expect(location).toBe(path.join(dir, LOGIN_ID, `2026-01-22T05-00-00.000Z-${REQUEST_ID}.json`));
+    expect(JSON.parse(await readFile(location, 'utf8'))).toEqual(record());
+    expect((await stat(location)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(dir, LOGIN_ID))).mode & 0o777).toBe(0o700);
+  });
+
+  test('the same requestId again (a retried activity) returns the existing file and writes nothing', async () => {
+    const sink = new DirectorySink(dir);
+    const first = await sink.write(record());
+    const second = await sink.write(record({ fetchedAt: '2026-01-22T05:01:00.000Z' }));
+    expect(second.location).toBe(first.location);
+    expect(await readdir(path.join(dir, LOGIN_ID))).toHaveLength(1);
+  });
+
+  test('concurrent writes of one requestId store one file; other refreshes get their own', async () => {
+    const sink = new DirectorySink(dir);
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) =>
+        sink.write(record({ fetchedAt: `2026-01-22T05:00:0${i}.000Z` })),
+      ),
+      sink.write(record({ requestId: 'second-request' })),
+    ]);
+    expect(new Set(results.slice(0, 5).map((r) => r.location)).size).toBe(1);
+    const files = await readdir(path.join(dir, LOGIN_ID));
+    expect(files.sort()).toHaveLength(2);
+    expect(files.some((f) => f.startsWith('.'))).toBe(false);
+  });
+
+  test.each([
+    ['a path-escaping loginId', { loginId: '../etc' }],
+    ['a loginId with a slash', { loginId: 'a/b' }],
+    ['an empty requestId', { requestId: '' }],
+    ['a requestId with dots only', { requestId: '..' }],
+    ['a bad fetchedAt', { fetchedAt: 'yesterday' }],
+  ] as [string, Partial<DataRecord>][])('refuses %s without touching the disk', async (_name, overrides) => {
+    const error = await caught(new DirectorySink(dir).write(record(overrides)));
+    expect(error).toBeInstanceOf(DataSinkError);
+    expect((error as DataSinkError).retryable).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('an unusable root is a DataSinkError naming the errno, not the data', async () => {
+    const plainFile = path.join(dir, 'plain-file');
+    await writeFile(plainFile, 'x');
+    const error = (await caught(new DirectorySink(plainFile).write(record()))) as DataSinkError;
+    expect(error).toBeInstanceOf(DataSinkError);
+    expect(error.name).toBe('DataSinkError');
+    expect(error.message).toContain('ENOTDIR');
+    expect(error.message).not.toContain('7641238');
+  });
+
+  test('deliverAccountsDetail stores the body and returns only the summary and location', async () => {
+    const result = await deliverAccountsDetail(new DirectorySink(dir), body, {
+      fetchedAt: '2026-01-22T05:00:00.000Z',
+    });
+    expect(result.summary).toEqual({
+      loginId: LOGIN_ID,
+      lastRefresh: '2026-01-21T20:47:47.145Z',
+      accounts: 1,
+      transactions: 2,
+      requestId: REQUEST_ID,
+    });
+    expect(JSON.stringify(result)).not.toContain('7641238');
+    expect(JSON.parse(await readFile(result.location, 'utf8')).body).toEqual(body);
+  });
+});
+
+describe('HttpSink', () => {
+  let server: TestServer;
+  const sinks: HttpSink[] = [];
+  const sink = (options: Partial<ConstructorParameters<typeof HttpSink>[0]> = {}): HttpSink => {
+    const created = new HttpSink({
+      url: `${server.origin}/ingest/flinks?tenant=t1`,
+      hmacSecret: HMAC_SECRET,
+      timeoutMs: 500,
+      retries: 3,
+      retryBaseDelayMs: 10,
+      retryMaxDelayMs: 50,
+      ...options,
+    });
+    sinks.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await Promise.all(sinks.map((s) => s.close()));
+    await server.close();
+  });
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
+
+  test('POSTs the record as JSON, signed over the exact bytes, with idempotency-key = requestId', async () => {
+    server.setRoute(() => ({ status: 201, json: {}, headers: { location: '/records/42' } }));
+    const { location } = await sink().write(record());
+    expect(location).toBe(`${server.origin}/records/42`);
+    const req = server.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('/ingest/flinks?tenant=t1');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.headers['idempotency-key']).toBe(REQUEST_ID);
+    expect(verifyBodySignature(req.body, HMAC_SECRET, req.headers[SIGNATURE_HEADER] as string)).toBe(true);
+    expect(req.json).toEqual(record());
+  });
+
+  test('without a Location header the location is the URL', async () => {
+    server.setRoute(() => ({ status: 200, text: '' }));
+    await expect(sink().write(record())).resolves.toEqual({
+      location: `${server.origin}/ingest/flinks?tenant=t1`,
+    });
+  });
+
+  test('retries 5xx, 429 and dropped connections with the same key and signature, then succeeds', async () => {
+    const replies: Reply[] = [
+      { status: 503, text: 'busy' },
+      { destroy: true },
+      { status: 429, json: {} },
+      { status: 200, json: {} },
+    ];
+    server.setRoute(() => replies.shift() ?? { status: 500, json: {} });
+    await sink().write(record());
+    expect(server.requests).toHaveLength(4);
+    expect(new Set(server.requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    expect(new Set(server.requests.map((r) => r.headers[SIGNATURE_HEADER])).size).toBe(1);
+  });
+
+  test('a hang past timeoutMs is retried, then reported as a retryable timeout', async () => {
+    server.setRoute(() => ({ hang: true }));
+    const error = (await caught(sink({ timeoutMs: 100, retries: 1 }).write(record()))) as DataSinkError;
+    expect(error).toBeInstanceOf(DataSinkError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('timed out');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  test('gives up after the configured retries with the last status', async () => {
+    server.setRoute(() => ({ status: 502, text: '<html>bad gateway</html>' }));
+    const error = (await caught(sink({ retries: 2 }).write(record()))) as DataSinkError;
+    expect(error.httpStatus).toBe(502);
+    expect(error.retryable).toBe(true);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test('a 4xx is final at once; the message has neither the secret, the query nor the data', async () => {
+    server.setRoute(() => ({ status: 400, json: { error: 'bad' } }));
+    const error = (await caught(sink().write(record()))) as DataSinkError;
+    expect(error.httpStatus).toBe(400);
+    expect(error.retryable).toBe(false);
+    expect(server.requests).toHaveLength(1);
+    const text = `${error.message} ${JSON.stringify(error)}`;
+    for (const forbidden of [HMAC_SECRET, 'tenant=t1', '7641238']) expect(text).not.toContain(forbidden);
+  });
+
+  test('aborting stops the write with the signal reason', async () => {
+    server.setRoute(() => ({ hang: true }));
+    const controller = new AbortController();
+    const reason = new Error('cancelled');
+    setTimeout(() => controller.abort(reason), 50);
+    expect(await caught(sink({ timeoutMs: 10_000 }).write(record(), { signal: controller.signal }))).toBe(
+      reason,
+    );
+  });
+
+  test('refuses a non-http URL and a missing secret', () => {
+    expect(() => new HttpSink({ url: 'file:///tmp/x', hmacSecret: 'x' })).toThrow(TypeError);
+    expect(() => new HttpSink({ url: server.origin, hmacSecret: '' })).toThrow(TypeError);
+  });
+});
