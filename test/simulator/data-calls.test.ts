@@ -1,5 +1,5 @@
 import { type Simulator } from '../../src/simulator';
-import { API_KEY, FlinksHttp, MINUTE, startAtT0 } from './helpers';
+import { API_KEY, type FlinksHttp, MINUTE, startAtT0 } from './helpers';
 
 describe('simulator data endpoints', () => {
   let sim: Simulator;

@@ -1,5 +1,5 @@
 import { type Simulator } from '../../src/simulator';
-import { API_KEY, FlinksHttp, startAtT0 } from './helpers';
+import { API_KEY, type FlinksHttp, startAtT0 } from './helpers';
 
 describe('simulator SetScheduledRefresh and DeleteCard', () => {
   let sim: Simulator;

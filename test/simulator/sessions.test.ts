@@ -1,5 +1,5 @@
 import { type Simulator } from '../../src/simulator';
-import { FlinksHttp, MINUTE, startAtT0 } from './helpers';
+import { type FlinksHttp, MINUTE, startAtT0 } from './helpers';
 
 describe('simulator sessions per loginId', () => {
   let sim: Simulator;
