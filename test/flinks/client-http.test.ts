@@ -326,7 +326,7 @@ describe('GenerateAuthorizeToken and Authorize', () => {
 });
 
 describe('unusable bodies become FlinksResponseError, never a crash', () => {
-  const cases: [string, Reply, string, boolean][] = [
+  const cases: [string, Extract<Reply, { status: number }>, string, boolean][] = [
     [
       'an HTML 502 page',
       {
