@@ -186,7 +186,7 @@ export const FLINKS_CODES = {
   ),
   // Truncated JSON, HTML error pages and empty bodies come from proxies and dropped connections far more
   // often than from a lasting change at Flinks; a bounded retry is cheap.
-  // (With a plain 4xx status it is not transient: see classifyFlinksError.)
+  // (With a 3xx or plain 4xx status it is not transient: see classifyFlinksError.)
   MALFORMED_RESPONSE: info(
     'synthetic',
     [],
@@ -232,9 +232,14 @@ export function classifyFlinksError(error: {
 }): FlinksErrorClass {
   const status = error.httpStatus;
   const known = lookupFlinksCode(error.flinksCode);
-  // An unreadable body says nothing, so its status decides: an HTML 404/401 page is a configuration
-  // problem that retrying will not fix, while a garbled 200 or a gateway's 502 page usually is transient.
-  if (known === FLINKS_CODES.MALFORMED_RESPONSE && typeof status === 'number' && isPlain4xx(status)) {
+  // An unreadable body says nothing, so its status decides: an HTML 404/401 page or a redirect is a
+  // configuration problem that retrying will not fix, while a garbled 200 or a gateway's 502 page
+  // usually is transient.
+  if (
+    known === FLINKS_CODES.MALFORMED_RESPONSE &&
+    typeof status === 'number' &&
+    isConfigurationStatus(status)
+  ) {
     return { transient: false, userFixable: false, keepsEligibility: false };
   }
   if (known) {
@@ -251,6 +256,7 @@ export function classifyFlinksError(error: {
   return { transient, userFixable: false, keepsEligibility: false };
 }
 
-function isPlain4xx(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+/** 3xx (undici does not follow redirects: a wrong base URL) and 4xx other than 408 / 429. */
+function isConfigurationStatus(status: number): boolean {
+  return status >= 300 && status < 500 && status !== 408 && status !== 429;
 }

@@ -107,13 +107,13 @@ describe('classifyFlinksError: unknown codes fall back to the HTTP status', () =
     expect(classifyFlinksError({ flinksCode: undefined, httpStatus: 503 }).transient).toBe(true);
   });
 
-  test('MALFORMED_RESPONSE is transient for 2xx / 5xx / no status, not for a plain 4xx page', () => {
+  test('MALFORMED_RESPONSE is transient for 2xx / 5xx / no status, not for a redirect or a plain 4xx page', () => {
     for (const status of [null, 200, 202, 500, 502, 503, 408, 429]) {
       expect(classifyFlinksError({ flinksCode: 'MALFORMED_RESPONSE', httpStatus: status }).transient).toBe(
         true,
       );
     }
-    for (const status of [400, 401, 403, 404]) {
+    for (const status of [301, 302, 400, 401, 403, 404]) {
       expect(classifyFlinksError({ flinksCode: 'MALFORMED_RESPONSE', httpStatus: status })).toEqual({
         transient: false,
         userFixable: false,
