@@ -10,7 +10,7 @@ import {
   validate,
 } from './admin';
 import { type Faults } from './faults';
-import { readBody, writeJson } from './http-io';
+import { decodeSegment, readBody, writeJson } from './http-io';
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -67,7 +67,7 @@ function routeKey(method: string, segments: string[]): { key: string; id: string
   if (collection === undefined || segments.length > 3) return null;
   if (id === undefined) return { key: `${method} ${collection}`, id: '' };
   if (!idSegment.safeParse(id).success) return null;
-  return { key: `${method} ${collection}/:id${action === undefined ? '' : `/${action}`}`, id: decodeURIComponent(id) };
+  return { key: `${method} ${collection}/:id${action === undefined ? '' : `/${action}`}`, id: decodeSegment(id) };
 }
 
 /** `/admin/...`: JSON in, JSON out; `{ error }` with 400/404/409 on refusal. Never rejects. */

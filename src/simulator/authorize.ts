@@ -24,8 +24,8 @@ const authorizeSchema = z.object({
 type AuthorizeBody = z.infer<typeof authorizeSchema>;
 
 function kindOf(body: AuthorizeBody): CallKind | null {
-  if (body.requestid !== undefined || body.securityresponses !== undefined) return 'authorize-mfa-answer';
-  if (body.loginid === undefined) return null;
+  if (body.securityresponses !== undefined) return 'authorize-mfa-answer';
+  if (body.loginid === undefined) return body.requestid === undefined ? null : 'authorize-mfa-answer';
   return body.mostrecentcached === true ? 'authorize-cached' : 'authorize-live';
 }
 

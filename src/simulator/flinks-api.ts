@@ -6,7 +6,7 @@ import { type RequestLogEntry } from './counters';
 import { dataCallHandler } from './data-calls';
 import { handleGenerateToken } from './generate-token';
 import { type Handler } from './handler';
-import { readBody, writeJson } from './http-io';
+import { decodeSegment, readBody, writeJson } from './http-io';
 import { handleDeleteCard, handleNightlyStatus, handleSetScheduledRefresh } from './management';
 import { errorReply, type JsonReply } from './responses';
 import { type Waits } from './waits';
@@ -46,7 +46,7 @@ export function matchApiPath(pathname: string, customerId: string): ApiPath | nu
   const name = parts[3] ?? '';
   const endpoint = byLowerName.get(name.toLowerCase());
   if (endpoint === undefined || parts.length > 5) return { kind: 'unknown-endpoint', name };
-  return { kind: 'endpoint', endpoint, param: parts[4] === undefined ? undefined : decodeURIComponent(parts[4]) };
+  return { kind: 'endpoint', endpoint, param: parts[4] === undefined ? undefined : decodeSegment(parts[4]) };
 }
 
 function reply(res: ServerResponse, entry: RequestLogEntry, answer: JsonReply, truncate = false): void {

@@ -40,3 +40,12 @@ export function writeJson(res: ServerResponse, status: number, body: unknown, tr
   });
   res.end(payload);
 }
+
+/** A percent-decoded path segment; a malformed escape is kept as sent rather than thrown. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
