@@ -6,6 +6,7 @@ import { redactingLogger, silentLogger, type FlinksLogger } from './logger';
 import { apiErrorFrom, parseBody, readJson } from './parse-response';
 import { pollUntilData } from './poll';
 import { RateLimiter } from './rate-limiter';
+import { authorizeBody, detailBody, requireId, summaryBody } from './request-bodies';
 import { Redactor } from './redactor';
 import {
   accountsDetailSchema,
@@ -422,54 +423,6 @@ export class FlinksClient {
 const DETAIL = { sync: 'GetAccountsDetail', async: 'GetAccountsDetailAsync' } as const;
 const SUMMARY = { sync: 'GetAccountsSummary', async: 'GetAccountsSummaryAsync' } as const;
 
-function authorizeBody(request: AuthorizeRequest): Record<string, unknown> {
-  if ('requestId' in request) {
-    requireId('requestId', request.requestId);
-    const responses: Record<string, string[]> = {};
-    for (const [prompt, answer] of Object.entries(request.securityResponses)) {
-      responses[prompt] = typeof answer === 'string' ? [answer] : [...answer];
-    }
-    return { RequestId: request.requestId, SecurityResponses: responses };
-  }
-  requireId('loginId', request.loginId);
-  const body: Record<string, unknown> = {
-    LoginId: request.loginId,
-    MostRecentCached: request.mostRecentCached,
-  };
-  if (!request.mostRecentCached) body['Save'] = request.save ?? true;
-  if (request.language !== undefined) body['Language'] = request.language;
-  if (request.tag !== undefined) body['Tag'] = request.tag;
-  return body;
-}
-
-function detailBody(requestId: string, o: AccountsDetailOptions): Record<string, unknown> {
-  return compact({
-    RequestId: requestId,
-    WithTransactions: o.withTransactions,
-    WithBalance: o.withBalance,
-    WithAccountIdentity: o.withAccountIdentity,
-    WithKYC: o.withKyc,
-    DaysOfTransactions: o.daysOfTransactions,
-    AccountsFilter: o.accountsFilter,
-    DateFrom: o.dateFrom,
-    DateTo: o.dateTo,
-    RefreshDelta: o.refreshDelta?.map((d) => ({ AccountId: d.accountId, TransactionId: d.transactionId })),
-    MostRecentCached: o.mostRecentCached,
-  });
-}
-
-function summaryBody(requestId: string, o: AccountsSummaryOptions): Record<string, unknown> {
-  return compact({
-    RequestId: requestId,
-    WithBalance: o.withBalance,
-    WithAccountIdentity: o.withAccountIdentity,
-  });
-}
-
-function compact(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
 function codeInSuccessBody(text: string): string | null {
   if (text.trim() === '') return null;
   try {
@@ -477,12 +430,6 @@ function codeInSuccessBody(text: string): string | null {
     return parsed.success ? (parsed.data.FlinksCode ?? null) : null;
   } catch {
     return null;
-  }
-}
-
-function requireId(name: string, value: string): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`FlinksClient: ${name} must be a non-empty string`);
   }
 }
 
