@@ -1,7 +1,7 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type ApiRequest, bodyRequestId, parseBody } from './api-request';
 import { handleAuthorize } from './authorize';
-import { failure, type FlinksFailure } from './codes';
+import { defaultMessages, failure, type FlinksFailure } from './codes';
 import { type RequestLogEntry } from './counters';
 import { dataCallHandler } from './data-calls';
 import { handleGenerateToken } from './generate-token';
@@ -54,10 +54,15 @@ function reply(res: ServerResponse, entry: RequestLogEntry, answer: JsonReply, t
   writeJson(res, answer.status, answer.body, truncate);
 }
 
-const injected: Record<'TOO_MANY_REQUESTS' | 'AGGREGATION_ERROR', FlinksFailure> = {
-  TOO_MANY_REQUESTS: failure('TOO_MANY_REQUESTS', 'Too many requests. Please slow down.'),
-  AGGREGATION_ERROR: failure('AGGREGATION_ERROR', 'An unexpected error occurred while aggregating the data.'),
-};
+function injectedFailure(code: 'TOO_MANY_REQUESTS' | 'AGGREGATION_ERROR'): FlinksFailure {
+  return failure(code, defaultMessages[code] ?? code);
+}
+
+/** The RequestId a session call is about, for the error bodies of injected faults. */
+function sessionRequestId(req: ApiRequest): string | undefined {
+  const fromPath = req.endpoint.endsWith('Async') ? req.param : undefined;
+  return fromPath ?? bodyRequestId(req);
+}
 
 /** One Flinks API request: route, read, inject faults, handle, answer. Never rejects. */
 export async function serveApi(
@@ -97,10 +102,10 @@ export async function serveApi(
     const fault = world.faults.decide(path.endpoint);
     if (!(await waits.wait(fault.delayMs + fault.hangMs, res))) return;
     const now = await world.sync();
-    const requestId = apiReq.param ?? bodyRequestId(apiReq);
+    const requestId = sessionRequestId(apiReq);
     if (fault.reject !== null) {
       const session = requestId === undefined ? undefined : { requestId };
-      return reply(res, entry, errorReply(injected[fault.reject], session), fault.malformed);
+      return reply(res, entry, errorReply(injectedFailure(fault.reject), session), fault.malformed);
     }
     if (fault.expireRequestId && requestId !== undefined) world.sessions.forget(requestId);
     reply(res, entry, route.handler({ world, req: apiReq, now, entry }), fault.malformed);

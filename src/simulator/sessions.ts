@@ -34,9 +34,10 @@ export type NewSession = Pick<Session, 'loginId' | 'mode' | 'state' | 'challenge
 
 const SWEEP_EVERY = 256;
 
-/** RequestIds and their inactivity expiry (Flinks: 8 minutes). */
+/** RequestIds and their inactivity expiry (Flinks: 8 minutes), indexed by card for the conflict check. */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
+  private readonly byCard = new Map<string, Set<Session>>();
   private createdSinceSweep = 0;
 
   constructor(private readonly ttlMs: number) {}
@@ -52,16 +53,19 @@ export class SessionStore {
       deliveredAt: null,
     };
     this.sessions.set(session.requestId.toLowerCase(), session);
+    const key = session.loginId.toLowerCase();
+    const ofCard = this.byCard.get(key) ?? new Set<Session>();
+    ofCard.add(session);
+    this.byCard.set(key, ofCard);
     return session;
   }
 
   /** The live session, or undefined when unknown or idle for longer than the TTL (then forgotten). */
   find(requestId: string, now: number): Session | undefined {
-    const key = requestId.toLowerCase();
-    const session = this.sessions.get(key);
+    const session = this.sessions.get(requestId.toLowerCase());
     if (session === undefined) return undefined;
     if (this.isExpired(session, now)) {
-      this.sessions.delete(key);
+      this.remove(session);
       return undefined;
     }
     return session;
@@ -73,15 +77,8 @@ export class SessionStore {
 
   /** A live refresh of `loginId` that has neither finished, failed nor expired. */
   inProgress(loginId: string, now: number): Session | undefined {
-    const key = loginId.toLowerCase();
-    for (const session of this.sessions.values()) {
-      if (
-        session.loginId.toLowerCase() === key &&
-        session.mode === 'live' &&
-        session.state !== 'ended' &&
-        !session.delivered &&
-        !this.isExpired(session, now)
-      ) {
+    for (const session of this.byCard.get(loginId.toLowerCase()) ?? []) {
+      if (session.mode === 'live' && session.state !== 'ended' && !session.delivered && !this.isExpired(session, now)) {
         return session;
       }
     }
@@ -89,14 +86,20 @@ export class SessionStore {
   }
 
   forget(requestId: string): void {
-    this.sessions.delete(requestId.toLowerCase());
+    const session = this.sessions.get(requestId.toLowerCase());
+    if (session !== undefined) this.remove(session);
   }
 
   forgetCard(loginId: string): void {
-    const key = loginId.toLowerCase();
-    for (const [id, session] of this.sessions) {
-      if (session.loginId.toLowerCase() === key) this.sessions.delete(id);
-    }
+    for (const session of this.byCard.get(loginId.toLowerCase()) ?? []) this.remove(session);
+  }
+
+  private remove(session: Session): void {
+    this.sessions.delete(session.requestId.toLowerCase());
+    const key = session.loginId.toLowerCase();
+    const ofCard = this.byCard.get(key);
+    ofCard?.delete(session);
+    if (ofCard?.size === 0) this.byCard.delete(key);
   }
 
   private isExpired(session: Session, now: number): boolean {
@@ -107,8 +110,8 @@ export class SessionStore {
     this.createdSinceSweep += 1;
     if (this.createdSinceSweep < SWEEP_EVERY) return;
     this.createdSinceSweep = 0;
-    for (const [id, session] of this.sessions) {
-      if (this.isExpired(session, now)) this.sessions.delete(id);
+    for (const session of this.sessions.values()) {
+      if (this.isExpired(session, now)) this.remove(session);
     }
   }
 }
