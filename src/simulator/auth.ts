@@ -27,16 +27,22 @@ export function checkBearerSecret(req: ApiRequest, world: SimWorld): FlinksFailu
     : failure('ACCESS_DENIED', 'You must provide a valid secret as Authorization: Bearer.');
 }
 
-/**
- * With `required`, a configured apiKey must be sent; without it (management endpoints, whose auth
- * Flinks leaves undocumented) only a wrong key is refused.
- */
+/** With `required`, a configured apiKey must be sent; without it only a wrong key is refused. */
 export function checkApiKey(req: ApiRequest, world: SimWorld, required: boolean): FlinksFailure | null {
   const expected = world.options.apiKey;
   if (expected === undefined) return null;
   const given = header(req, 'x-api-key');
   if (given === undefined && !required) return null;
   return sameSecret(given, expected) ? null : failure('ACCESS_DENIED', 'You must provide a valid x-api-key header.');
+}
+
+/** Management endpoints: Flinks documents no credential, so none is required, but a wrong one is refused. */
+export function checkOptionalCredentials(req: ApiRequest, world: SimWorld): FlinksFailure | null {
+  if (header(req, 'authorization') !== undefined) {
+    const refused = checkBearerSecret(req, world);
+    if (refused) return refused;
+  }
+  return checkApiKey(req, world, false);
 }
 
 export function consumeAuthorizeToken(req: ApiRequest, world: SimWorld, now: number): FlinksFailure | null {

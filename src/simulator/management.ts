@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseFields } from './api-request';
-import { checkApiKey, checkBearerSecret } from './auth';
+import { checkBearerSecret, checkOptionalCredentials } from './auth';
 import { eligibility } from './cards';
 import { failure } from './codes';
 import { type HandlerContext } from './handler';
@@ -43,7 +43,7 @@ function scheduledRefreshFields(ctx: HandlerContext) {
 export function handleSetScheduledRefresh(ctx: HandlerContext): JsonReply {
   const parsed = scheduledRefreshFields(ctx);
   ctx.world.counters.kind(ctx.entry, 'set-scheduled-refresh', parsed.ok ? parsed.value.loginid : undefined);
-  const refused = checkApiKey(ctx.req, ctx.world, false);
+  const refused = checkOptionalCredentials(ctx.req, ctx.world);
   if (refused) return errorReply(refused);
   if (!parsed.ok) return errorReply(parsed.failure);
   const card = ctx.world.cards.get(parsed.value.loginid);
@@ -58,7 +58,7 @@ export function handleSetScheduledRefresh(ctx: HandlerContext): JsonReply {
 export function handleDeleteCard(ctx: HandlerContext): JsonReply {
   const loginId = ctx.req.param;
   ctx.world.counters.kind(ctx.entry, 'delete-card', loginId || undefined);
-  const refused = checkApiKey(ctx.req, ctx.world, false);
+  const refused = checkOptionalCredentials(ctx.req, ctx.world);
   if (refused) return errorReply(refused);
   if (loginId === undefined || loginId === '') {
     return errorReply(failure('INVALID_REQUEST', 'Invalid request. The loginId goes in the path: /DeleteCard/{loginId}.'));

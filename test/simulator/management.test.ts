@@ -1,5 +1,5 @@
 import { type Simulator } from '../../src/simulator';
-import { API_KEY, type FlinksHttp, startAtT0 } from './helpers';
+import { API_KEY, type FlinksHttp, SECRET, startAtT0 } from './helpers';
 
 describe('simulator SetScheduledRefresh and DeleteCard', () => {
   let sim: Simulator;
@@ -41,8 +41,16 @@ describe('simulator SetScheduledRefresh and DeleteCard', () => {
     expect(unknown.body.FlinksCode).toBe('INVALID_LOGIN');
     const wrongKey = await http.call('PATCH', 'SetScheduledRefresh', { body: { loginId, isActivated: true }, headers: { 'x-api-key': 'nope' } });
     expect(wrongKey.status).toBe(401);
-    const rightKey = await http.call('PATCH', 'SetScheduledRefresh', { body: { loginId, isActivated: true }, headers: { 'x-api-key': API_KEY } });
-    expect(rightKey.status).toBe(200);
+    const wrongBearer = await http.call('PATCH', 'SetScheduledRefresh', { body: { loginId, isActivated: true }, headers: { authorization: 'Bearer nope' } });
+    expect(wrongBearer.status).toBe(401);
+    // what the project's client sends: both casings, the secret as Bearer, and the x-api-key
+    const asTheClient = await http.call('PATCH', 'SetScheduledRefresh', {
+      body: { loginId, isActivated: true, LoginId: loginId, IsActivated: true },
+      headers: { 'x-api-key': API_KEY, authorization: `Bearer ${SECRET}` },
+    });
+    expect(asTheClient.status).toBe(200);
+    const deleted = await http.call('DELETE', `DeleteCard/${loginId}`, { headers: { authorization: 'Bearer nope' } });
+    expect(deleted.status).toBe(401);
   });
 
   it('deletes a card and its sessions', async () => {
