@@ -50,6 +50,12 @@ function withError(
   };
 }
 
+/** Only the user can fix it: a user-fixable Flinks code, or a bank prompt for MFA. */
+function needsUser(failure: Pick<FlinksFailure, 'code' | 'httpStatus'>): boolean {
+  if (normalizeFlinksCode(failure.code) === CardErrorCodes.mfaRequired) return true;
+  return classifyFlinksError({ flinksCode: failure.code, httpStatus: failure.httpStatus }).userFixable;
+}
+
 function awaitUser(state: CardState, nowMs: number, pendingRequestId: string | null): CardState {
   return {
     ...state,
@@ -66,7 +72,12 @@ function settledStatus(state: CardState): CardStatus {
 
 // ---------- successes ----------
 
-function withSuccess(state: CardState, lastRefresh: string | null, nowMs: number, delivered: string | null): CardState {
+function withSuccess(
+  state: CardState,
+  lastRefresh: string | null,
+  nowMs: number,
+  delivered: string | null,
+): CardState {
   return {
     ...state,
     status: settledStatus(state),
@@ -89,25 +100,33 @@ export function afterCachedCall(
   const attempted: CardState = { ...state, lastTimerAttemptAt: toIso(nowMs) };
   if (outcome.kind === 'failed') {
     const recorded = withError(attempted, outcome.error, nowMs);
-    const { userFixable } = classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus });
-    return stay(userFixable ? awaitUser(recorded, nowMs, outcome.error.requestId) : recorded);
+    return stay(needsUser(outcome.error) ? awaitUser(recorded, nowMs, outcome.error.requestId) : recorded);
   }
 
   const counted: CardState = { ...attempted, lastCachedCallAt: toIso(nowMs) };
   if (outcome.kind === 'replayed-error') {
     const recorded = withError(counted, outcome.error, nowMs);
-    const cls = classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus });
-    if (cls.userFixable) return stay(awaitUser(recorded, nowMs, null));
-    if (cls.keepsEligibility) {
+    if (needsUser(outcome.error)) return stay(awaitUser(recorded, nowMs, null));
+    if (
+      classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus })
+        .keepsEligibility
+    ) {
       // Flinks retries these itself; only stale data justifies a manual refresh.
       return { state: recorded, next: staleRefresh(recorded, op.maxDataAgeMs, null, nowMs) };
     }
-    return { state: { ...recorded, status: 'errored' }, next: { kind: 'live-refresh', purpose: 'replayed-error' } };
+    return {
+      state: { ...recorded, status: 'errored' },
+      next: { kind: 'live-refresh', purpose: 'replayed-error' },
+    };
   }
 
   const lastRefresh = outcome.lastRefresh;
   const newer = lastRefresh !== null && isAfter(lastRefresh, state.lastSuccessfulRefreshAt);
-  const errorIsOlder = state.lastError !== null && lastRefresh !== null && isAfter(lastRefresh, state.lastError.at);
+  // A newer success, or this very call reopening the cached-call window, clears what went wrong before.
+  const errorIsOlder =
+    state.lastError !== null &&
+    ((lastRefresh !== null && isAfter(lastRefresh, state.lastError.at)) ||
+      state.lastError.code === CardErrorCodes.cachedWindowExpired);
   let next: CardState = {
     ...counted,
     lastSuccessfulRefreshAt: laterIso(counted.lastSuccessfulRefreshAt, lastRefresh),
@@ -149,9 +168,9 @@ export function afterLiveRefresh(state: CardState, outcome: LiveRefreshOutcome, 
     }
     case 'failed': {
       const recorded = withError(state, outcome.error, nowMs);
-      const { userFixable } = classifyFlinksError({ flinksCode: outcome.error.code, httpStatus: outcome.error.httpStatus });
-      if (userFixable) return stay(awaitUser(recorded, nowMs, outcome.error.requestId));
-      return stay({ ...recorded, status: 'errored' });
+      if (needsUser(outcome.error)) return stay(awaitUser(recorded, nowMs, outcome.error.requestId));
+      // Not the user's to fix: the card stops waiting for them, so a later wait starts its own clock.
+      return stay({ ...recorded, status: 'errored', pendingRequestId: null, awaitingUserSince: null });
     }
   }
 }
@@ -169,7 +188,10 @@ export function afterFetch(
   const refreshed = withSuccess(state, outcome.lastRefresh, nowMs, outcome.delivered.lastRefresh);
   if (op.purpose === 'reconnected' && state.abandoned) {
     // We turned scheduled refresh off because nobody came; the user came back, so turn it on again.
-    return { state: refreshed, next: { kind: 'set-scheduled-refresh', enabled: true, purpose: 'reconnected' } };
+    return {
+      state: refreshed,
+      next: { kind: 'set-scheduled-refresh', enabled: true, purpose: 'reconnected' },
+    };
   }
   return stay(refreshed);
 }
@@ -180,7 +202,8 @@ export function afterSetScheduledRefresh(
   outcome: ApiCallOutcome,
   nowMs: number,
 ): Transition {
-  const attempted: CardState = op.purpose === 'abandon' ? { ...state, lastTimerAttemptAt: toIso(nowMs) } : state;
+  const attempted: CardState =
+    op.purpose === 'abandon' ? { ...state, lastTimerAttemptAt: toIso(nowMs) } : state;
   if (outcome.kind === 'failed') return stay(withError(attempted, outcome.error, nowMs));
   if (op.enabled) {
     const enabled: CardState = { ...attempted, scheduledRefresh: true, abandoned: false };
@@ -202,7 +225,8 @@ export function afterDisconnect(state: CardState): CardState {
 
 // ---------- messages ----------
 
-export type NightlyDecision = 'duplicate' | 'not-applicable' | 'await-user' | 'keep-scheduled' | 'refresh' | 'check';
+export type NightlyDecision =
+  'duplicate' | 'not-applicable' | 'await-user' | 'keep-scheduled' | 'refresh' | 'check';
 
 export function onNightlyStatus(
   state: CardState,
@@ -225,12 +249,17 @@ export function onNightlyStatus(
   const entry = signal.ineligible;
   if (entry === null) {
     const maxDataAgeMs = signal.maxDataAgeMs ?? policy.maxDataAgeMs;
-    return { state: handled, next: { kind: 'cached-call', purpose: 'routine', maxDataAgeMs }, decision: 'check' };
+    return {
+      state: handled,
+      next: { kind: 'cached-call', purpose: 'routine', maxDataAgeMs },
+      decision: 'check',
+    };
   }
 
   const rawCode = entry.lastRefreshErrorCode;
   const challengePending = rawCode === null && /securitychallenge/i.test(entry.lastRefreshState ?? '');
-  const code = rawCode ?? (challengePending ? CardErrorCodes.securityChallengePending : CardErrorCodes.notEligible);
+  const code =
+    rawCode ?? (challengePending ? CardErrorCodes.securityChallengePending : CardErrorCodes.notEligible);
   const message = `Flinks lists the card as not eligible (last refresh ${entry.lastRefreshDate ?? 'unknown'}, state ${
     entry.lastRefreshState ?? 'unknown'
   })`;
@@ -240,7 +269,10 @@ export function onNightlyStatus(
     return { ...stay(awaitUser(recorded, nowMs, null)), decision: 'await-user' };
   }
   if (cls.keepsEligibility) {
-    return { ...stay(withError(handled, { code, message, stage: 'authorize' }, nowMs)), decision: 'keep-scheduled' };
+    return {
+      ...stay(withError(handled, { code, message, stage: 'authorize' }, nowMs)),
+      decision: 'keep-scheduled',
+    };
   }
   const recorded = withError(handled, { code, message, stage: 'authorize' }, nowMs);
   return { state: recorded, next: { kind: 'live-refresh', purpose: 'routine-listed' }, decision: 'refresh' };
@@ -274,10 +306,12 @@ export function nextWakeUp(state: CardState, policy: CardPolicy): WakeUp | null 
   const { eligibleUntil } = eligibilityOf(state, policy, 0);
   if (eligibleUntil === null) return null;
   const until = toMs(eligibleUntil);
-  const lapse: WakeUp | null = state.lapseHandledFor === eligibleUntil ? null : { at: until, action: 'lapse' };
+  const lapse: WakeUp | null =
+    state.lapseHandledFor === eligibleUntil ? null : { at: until, action: 'lapse' };
 
   const lastCached = state.lastCachedCallAt === null ? null : toMs(state.lastCachedCallAt);
-  const keepAliveDue = policy.webhooks || lastCached === null ? Infinity : lastCached + policy.keepAliveAfterMs;
+  const keepAliveDue =
+    policy.webhooks || lastCached === null ? Infinity : lastCached + policy.keepAliveAfterMs;
   const warningCheckDue = until - policy.expiryWarningLeadMs;
   // One look before warning is enough; after that only the keep-alive and the lapse remain.
   const warningCheckPending = lastCached === null || lastCached < warningCheckDue;
@@ -285,10 +319,25 @@ export function nextWakeUp(state: CardState, policy: CardPolicy): WakeUp | null 
   const check: WakeUp | null = checkDue < until ? { at: retryAt(checkDue), action: 'check' } : null;
 
   if (check && check.at < until) return check;
-  return lapse;
+  if (lapse) return lapse;
+  // The window closed on the cached-call side while successes go on (a manual refresh after the lapse,
+  // say): a cached call is what reopens it, so keep trying one.
+  const successDeadline =
+    state.lastSuccessfulRefreshAt === null
+      ? null
+      : toMs(state.lastSuccessfulRefreshAt) + policy.eligibilityWindowMs;
+  if (Number.isFinite(keepAliveDue) && successDeadline !== null && successDeadline > until) {
+    return { at: retryAt(keepAliveDue), action: 'check' };
+  }
+  return null;
 }
 
-export function onTimer(state: CardState, action: TimerAction, policy: CardPolicy, nowMs: number): Transition {
+export function onTimer(
+  state: CardState,
+  action: TimerAction,
+  policy: CardPolicy,
+  nowMs: number,
+): Transition {
   switch (action) {
     case 'check':
       return { state, next: { kind: 'cached-call', purpose: 'keep-alive', maxDataAgeMs: null } };
@@ -309,7 +358,10 @@ export function onTimer(state: CardState, action: TimerAction, policy: CardPolic
           },
           nowMs,
         );
-        return { state: { ...recorded, status: 'errored' }, next: { kind: 'live-refresh', purpose: 'window-expired' } };
+        return {
+          state: { ...recorded, status: 'errored' },
+          next: { kind: 'live-refresh', purpose: 'window-expired' },
+        };
       }
       const recorded = withError(
         handled,
@@ -328,13 +380,16 @@ export function onTimer(state: CardState, action: TimerAction, policy: CardPolic
   }
 }
 
-/** True when the backend should hear now that eligibility is about to lapse (once per window end). */
+/** The eligibleUntil the backend should hear about now, as about to lapse (once per window end); else null. */
 export function expiryWarningDue(state: CardState, policy: CardPolicy, nowMs: number): string | null {
   if ((state.status !== 'scheduled' && state.status !== 'errored') || !state.scheduledRefresh) return null;
   const { eligibleUntil } = eligibilityOf(state, policy, nowMs);
   if (eligibleUntil === null || state.warnedForEligibleUntil === eligibleUntil) return null;
   const until = toMs(eligibleUntil);
-  return nowMs >= until - policy.expiryWarningLeadMs && nowMs < until ? eligibleUntil : null;
+  const zone = until - policy.expiryWarningLeadMs;
+  // Only after a look inside the warning zone found no newer success: the card may simply not know yet.
+  const lookedInZone = state.lastTimerAttemptAt !== null && toMs(state.lastTimerAttemptAt) >= zone;
+  return lookedInZone && nowMs >= zone && nowMs < until ? eligibleUntil : null;
 }
 
 function isAfter(a: string, b: string | null): boolean {

@@ -3,7 +3,11 @@ import { type CardPolicy, defaultCardPolicy } from '../../src/domain/card-policy
 import { type CardState, initialCardState } from '../../src/domain/card-state';
 import { afterCachedCall } from '../../src/domain/card-transitions';
 import { eligibilityOf } from '../../src/domain/eligibility';
-import { type CachedCallOutcome, type DeliveredData, type FlinksFailure } from '../../src/domain/refresh-outcomes';
+import {
+  type CachedCallOutcome,
+  type DeliveredData,
+  type FlinksFailure,
+} from '../../src/domain/refresh-outcomes';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time';
 
 const T0 = Date.parse('2026-01-05T12:00:00Z');
@@ -14,13 +18,24 @@ const policy: CardPolicy = defaultCardPolicy;
 
 type CachedCallOp = Extract<Operation, { kind: 'cached-call' }>;
 const keepAlive: CachedCallOp = { kind: 'cached-call', purpose: 'keep-alive', maxDataAgeMs: null };
-const routine = (maxDataAgeMs: number): CachedCallOp => ({ kind: 'cached-call', purpose: 'routine', maxDataAgeMs });
+const routine = (maxDataAgeMs: number): CachedCallOp => ({
+  kind: 'cached-call',
+  purpose: 'routine',
+  maxDataAgeMs,
+});
 
 function card(overrides: Partial<CardState> = {}): CardState {
   return { ...initialCardState({ loginId: LOGIN_ID, connectedAt: iso(T0) }, T0), ...overrides };
 }
 function failure(code: string, overrides: Partial<FlinksFailure> = {}): FlinksFailure {
-  return { code, message: `${code} from Flinks`, httpStatus: 401, requestId: null, stage: 'authorize', ...overrides };
+  return {
+    code,
+    message: `${code} from Flinks`,
+    httpStatus: 401,
+    requestId: null,
+    stage: 'authorize',
+    ...overrides,
+  };
 }
 function delivered(lastRefresh: string): DeliveredData {
   return { requestId: 'req-c', lastRefresh, accounts: 2, transactions: 40, location: 'memory://sink/1' };
@@ -73,7 +88,12 @@ describe('afterCachedCall: ok', () => {
   });
 
   test('a newer LastRefresh clears an older error and returns an errored card to scheduled', () => {
-    const { state, next } = afterCachedCall(erroredCard(T0 + DAY_MS), keepAlive, ok(iso(T0 + 2 * DAY_MS)), NOW);
+    const { state, next } = afterCachedCall(
+      erroredCard(T0 + DAY_MS),
+      keepAlive,
+      ok(iso(T0 + 2 * DAY_MS)),
+      NOW,
+    );
     expect(state.status).toBe('scheduled');
     expect(state.lastError).toBeNull();
     expect(next).toBeNull();
@@ -82,7 +102,9 @@ describe('afterCachedCall: ok', () => {
 
   test('an errored card whose scheduled refresh is off settles unscheduled', () => {
     const state0 = { ...erroredCard(T0 + DAY_MS), scheduledRefresh: false };
-    expect(afterCachedCall(state0, keepAlive, ok(iso(T0 + 2 * DAY_MS)), NOW).state.status).toBe('unscheduled');
+    expect(afterCachedCall(state0, keepAlive, ok(iso(T0 + 2 * DAY_MS)), NOW).state.status).toBe(
+      'unscheduled',
+    );
   });
 
   test('a LastRefresh older than the error keeps the error and the errored status', () => {
@@ -93,7 +115,9 @@ describe('afterCachedCall: ok', () => {
   });
 
   test('an older non-blocking error on a scheduled card is cleared by a newer LastRefresh', () => {
-    const state0 = card({ lastError: { code: 'RETRY_LATER', message: 'x', at: iso(T0 + DAY_MS), blocksEligibility: false } });
+    const state0 = card({
+      lastError: { code: 'RETRY_LATER', message: 'x', at: iso(T0 + DAY_MS), blocksEligibility: false },
+    });
     const { state } = afterCachedCall(state0, keepAlive, ok(iso(T0 + 2 * DAY_MS)), NOW);
     expect(state).toMatchObject({ status: 'scheduled', lastError: null });
   });
@@ -176,7 +200,9 @@ describe('afterCachedCall: replayed errors (the cached call still counted)', () 
   test('an eligibility-keeping error on a routine check with fresh data needs nothing more', () => {
     const error = failure('AGGREGATION_ERROR', { requestId: 'req-replay' });
     const fresh = card({ lastSuccessfulRefreshAt: iso(NOW - HOUR_MS) });
-    expect(afterCachedCall(fresh, routine(24 * HOUR_MS), { kind: 'replayed-error', error }, NOW).next).toBeNull();
+    expect(
+      afterCachedCall(fresh, routine(24 * HOUR_MS), { kind: 'replayed-error', error }, NOW).next,
+    ).toBeNull();
   });
 
   test('any other error: errored, and one live refresh', () => {
@@ -208,7 +234,9 @@ describe('afterCachedCall: failed (the cached call did not count)', () => {
 
   test('an errored card stays errored', () => {
     const error = failure('TIMEOUT', { httpStatus: null });
-    expect(afterCachedCall(erroredCard(T0), keepAlive, { kind: 'failed', error }, NOW).state.status).toBe('errored');
+    expect(afterCachedCall(erroredCard(T0), keepAlive, { kind: 'failed', error }, NOW).state.status).toBe(
+      'errored',
+    );
   });
 
   test('a user-fixable failure waits for the user, keeping the requestId Flinks gave', () => {
@@ -226,7 +254,7 @@ describe('afterCachedCall: failed (the cached call did not count)', () => {
   // MFA_REQUIRED (the domain's own CardErrorCodes.mfaRequired), httpStatus 203. classifyFlinksError does
   // not know that code and 203 is not an error status, so the card stays `scheduled` (ineligible, since
   // the error blocks) and the check is retried every hour instead of waiting for the user.
-  test.failing('a cached call that asks for MFA (MFA_REQUIRED, 203) waits for the user', () => {
+  test('a cached call that asks for MFA (MFA_REQUIRED, 203) waits for the user', () => {
     const error = failure('MFA_REQUIRED', { httpStatus: 203, requestId: 'req-mfa' });
     const { state } = afterCachedCall(card(), keepAlive, { kind: 'failed', error }, NOW);
     expect(state.status).toBe('awaiting-user-mfa');

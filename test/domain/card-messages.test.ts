@@ -17,18 +17,25 @@ function errorOf(result: { success: boolean; error?: Parameters<typeof describeZ
 }
 
 describe('loginIdSchema', () => {
-  test.each([LOGIN_ID, LOGIN_ID.toUpperCase(), '00000000-0000-0000-0000-000000000000'])('accepts the UUID %s', (id) => {
-    expect(loginIdSchema.safeParse(id).success).toBe(true);
-  });
-
-  test.each(['not-a-uuid', '', `${LOGIN_ID}0`, LOGIN_ID.replace(/-/g, ''), ` ${LOGIN_ID}`, '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6g'])(
-    'refuses %j',
+  test.each([LOGIN_ID, LOGIN_ID.toUpperCase(), '00000000-0000-0000-0000-000000000000'])(
+    'accepts the UUID %s',
     (id) => {
-      const result = loginIdSchema.safeParse(id);
-      expect(result.success).toBe(false);
-      expect(errorOf(result)).toContain('loginId must be a UUID');
+      expect(loginIdSchema.safeParse(id).success).toBe(true);
     },
   );
+
+  test.each([
+    'not-a-uuid',
+    '',
+    `${LOGIN_ID}0`,
+    LOGIN_ID.replace(/-/g, ''),
+    ` ${LOGIN_ID}`,
+    '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6g',
+  ])('refuses %j', (id) => {
+    const result = loginIdSchema.safeParse(id);
+    expect(result.success).toBe(false);
+    expect(errorOf(result)).toContain('loginId must be a UUID');
+  });
 
   test('refuses a missing or non-string loginId with a clear message', () => {
     expect(errorOf(loginIdSchema.safeParse(undefined))).toContain('loginId is required');
@@ -49,7 +56,9 @@ describe('cardInputSchema', () => {
   });
 
   test('accepts a connectedAt with an offset', () => {
-    expect(cardInputSchema.safeParse({ loginId: LOGIN_ID, connectedAt: '2026-01-05T13:00:00+01:00' }).success).toBe(true);
+    expect(
+      cardInputSchema.safeParse({ loginId: LOGIN_ID, connectedAt: '2026-01-05T13:00:00+01:00' }).success,
+    ).toBe(true);
   });
 
   test('names the loginId field when it is not a UUID', () => {
@@ -91,10 +100,12 @@ describe('signal schemas', () => {
   });
 
   test('nightlyStatus refuses an empty routineId and a non-positive maxDataAgeMs', () => {
-    expect(errorOf(nightlyStatusSchema.safeParse({ routineId: '', ineligible: null }))).toMatch(/^routineId: /);
-    expect(errorOf(nightlyStatusSchema.safeParse({ routineId: 'r', ineligible: null, maxDataAgeMs: 0 }))).toMatch(
-      /^maxDataAgeMs: /,
+    expect(errorOf(nightlyStatusSchema.safeParse({ routineId: '', ineligible: null }))).toMatch(
+      /^routineId: /,
     );
+    expect(
+      errorOf(nightlyStatusSchema.safeParse({ routineId: 'r', ineligible: null, maxDataAgeMs: 0 })),
+    ).toMatch(/^maxDataAgeMs: /);
   });
 
   test('nightlyStatus requires ineligible to be present (null when not listed)', () => {

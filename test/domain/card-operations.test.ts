@@ -18,10 +18,22 @@ describe('describeOperation', () => {
       { kind: 'live-refresh', purpose: 'stale-data' },
       'Manual live refresh (stale-data): MostRecentCached=false, Save=true, then fetch data',
     ],
-    [{ kind: 'fetch', requestId: 'r', purpose: 'connected' }, "Fetch data with the Connect session's requestId"],
-    [{ kind: 'fetch', requestId: 'r', purpose: 'reconnected' }, "Fetch data with the reconnect session's requestId"],
-    [{ kind: 'set-scheduled-refresh', enabled: true, purpose: 'reconnected' }, 'Turn Flinks scheduled refresh on (reconnected)'],
-    [{ kind: 'set-scheduled-refresh', enabled: false, purpose: 'abandon' }, 'Turn Flinks scheduled refresh off (abandon)'],
+    [
+      { kind: 'fetch', requestId: 'r', purpose: 'connected' },
+      "Fetch data with the Connect session's requestId",
+    ],
+    [
+      { kind: 'fetch', requestId: 'r', purpose: 'reconnected' },
+      "Fetch data with the reconnect session's requestId",
+    ],
+    [
+      { kind: 'set-scheduled-refresh', enabled: true, purpose: 'reconnected' },
+      'Turn Flinks scheduled refresh on (reconnected)',
+    ],
+    [
+      { kind: 'set-scheduled-refresh', enabled: false, purpose: 'abandon' },
+      'Turn Flinks scheduled refresh off (abandon)',
+    ],
     [{ kind: 'disconnect', deleteData: true }, 'Delete the card and its data at Flinks'],
     [{ kind: 'disconnect', deleteData: false }, 'Turn scheduled refresh off before disconnecting'],
   ])('%j reads "%s"', (op, text) => {

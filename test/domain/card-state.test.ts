@@ -41,7 +41,9 @@ describe('initialCardState', () => {
   });
 
   test('the institution is kept, or null', () => {
-    expect(initialCardState({ loginId: LOGIN_ID, institution: 'FlinksCapital' }, T0).institution).toBe('FlinksCapital');
+    expect(initialCardState({ loginId: LOGIN_ID, institution: 'FlinksCapital' }, T0).institution).toBe(
+      'FlinksCapital',
+    );
     expect(initialCardState({ loginId: LOGIN_ID }, T0).institution).toBeNull();
   });
 

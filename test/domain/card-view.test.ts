@@ -15,7 +15,12 @@ function card(overrides: Partial<CardState> = {}): CardState {
     ...overrides,
   };
 }
-const mfaError = { code: 'MFA_REQUIRED', message: 'The bank asked for a code', at: iso(T0 + DAY_MS), blocksEligibility: true };
+const mfaError = {
+  code: 'MFA_REQUIRED',
+  message: 'The bank asked for a code',
+  at: iso(T0 + DAY_MS),
+  blocksEligibility: true,
+};
 
 describe('toCardView', () => {
   test('gives the contract fields of a healthy card', () => {
@@ -38,7 +43,11 @@ describe('toCardView', () => {
 
   test('the lastError shown has code, message and at, without internal flags', () => {
     const view = toCardView(card({ lastError: mfaError }), policy, T0 + DAY_MS);
-    expect(view.lastError).toStrictEqual({ code: 'MFA_REQUIRED', message: 'The bank asked for a code', at: iso(T0 + DAY_MS) });
+    expect(view.lastError).toStrictEqual({
+      code: 'MFA_REQUIRED',
+      message: 'The bank asked for a code',
+      at: iso(T0 + DAY_MS),
+    });
   });
 
   test('eligibility is computed at the time asked', () => {
@@ -101,7 +110,12 @@ describe('describeCard', () => {
   });
 
   test('a card never refreshed says never', () => {
-    const text = describeCard(card({ lastSuccessfulRefreshAt: null, lastCachedCallAt: null }), policy, T0, null);
+    const text = describeCard(
+      card({ lastSuccessfulRefreshAt: null, lastCachedCallAt: null }),
+      policy,
+      T0,
+      null,
+    );
     expect(text).toContain('Last successful refresh: never; last cached call: never.');
   });
 });

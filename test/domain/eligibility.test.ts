@@ -17,7 +17,14 @@ function policy(overrides: Partial<CardPolicy> = {}): CardPolicy {
   return { ...defaultCardPolicy, ...overrides };
 }
 function failure(code: string, overrides: Partial<FlinksFailure> = {}): FlinksFailure {
-  return { code, message: `${code} from Flinks`, httpStatus: 400, requestId: null, stage: 'authorize', ...overrides };
+  return {
+    code,
+    message: `${code} from Flinks`,
+    httpStatus: 400,
+    requestId: null,
+    stage: 'authorize',
+    ...overrides,
+  };
 }
 const keepAlive = { kind: 'cached-call', purpose: 'keep-alive', maxDataAgeMs: null } as const;
 
@@ -47,7 +54,9 @@ describe('eligibilityOf: the two seven-day windows', () => {
     const e = eligibilityOf(state, policy(), T0 + DAY_MS);
     expect(e.eligibleUntil).toBe(iso(T0 + 7 * DAY_MS));
     expect(e.cachedDeadline).toBe(iso(T0 + 10 * DAY_MS));
-    expect(eligibilityOf(state, policy(), T0 + 7 * DAY_MS).reason).toBe('no successful refresh in the window');
+    expect(eligibilityOf(state, policy(), T0 + 7 * DAY_MS).reason).toBe(
+      'no successful refresh in the window',
+    );
   });
 
   test('eligibleUntil is the cached-call window when it closes first', () => {
@@ -111,7 +120,9 @@ describe('eligibilityOf: what the card itself says', () => {
   });
 
   test('a disconnected card is ineligible', () => {
-    expect(eligibilityOf(card({ status: 'disconnected' }), policy(), T0).reason).toBe('the card is disconnected');
+    expect(eligibilityOf(card({ status: 'disconnected' }), policy(), T0).reason).toBe(
+      'the card is disconnected',
+    );
   });
 
   test('a card awaiting the user is ineligible but still reports its window', () => {
@@ -124,14 +135,18 @@ describe('eligibilityOf: what the card itself says', () => {
   });
 
   test('a lastError that blocks eligibility makes the card ineligible and names the code', () => {
-    const state = card({ lastError: { code: 'INVALID_REQUEST', message: 'x', at: iso(T0), blocksEligibility: true } });
+    const state = card({
+      lastError: { code: 'INVALID_REQUEST', message: 'x', at: iso(T0), blocksEligibility: true },
+    });
     const e = eligibilityOf(state, policy(), T0);
     expect(e.eligible).toBe(false);
     expect(e.reason).toContain('INVALID_REQUEST');
   });
 
   test('a lastError that does not block eligibility leaves the card eligible', () => {
-    const state = card({ lastError: { code: 'RETRY_LATER', message: 'x', at: iso(T0), blocksEligibility: false } });
+    const state = card({
+      lastError: { code: 'RETRY_LATER', message: 'x', at: iso(T0), blocksEligibility: false },
+    });
     expect(eligibilityOf(state, policy(), T0).eligible).toBe(true);
   });
 });
@@ -140,7 +155,10 @@ describe('eligibilityOf after Flinks errors', () => {
   test.each(ELIGIBILITY_KEEPING_CODES)('a card listed with %s keeps its eligibility', (code) => {
     const { state } = onNightlyStatus(
       card(),
-      { routineId: 'r1', ineligible: { lastRefreshDate: null, lastRefreshState: 'Failed', lastRefreshErrorCode: code } },
+      {
+        routineId: 'r1',
+        ineligible: { lastRefreshDate: null, lastRefreshState: 'Failed', lastRefreshErrorCode: code },
+      },
       policy(),
       T0 + HOUR_MS,
     );
@@ -149,7 +167,12 @@ describe('eligibilityOf after Flinks errors', () => {
   });
 
   test.each(ELIGIBILITY_KEEPING_CODES)('a cached call replaying %s keeps eligibility', (code) => {
-    const { state } = afterCachedCall(card(), keepAlive, { kind: 'replayed-error', error: failure(code) }, T0 + HOUR_MS);
+    const { state } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'replayed-error', error: failure(code) },
+      T0 + HOUR_MS,
+    );
     expect(eligibilityOf(state, policy(), T0 + HOUR_MS).eligible).toBe(true);
   });
 

@@ -39,16 +39,34 @@ function awaiting(overrides: Partial<CardState> = {}): CardState {
   });
 }
 function abandoned(): CardState {
-  return card({ status: 'unscheduled', scheduledRefresh: false, abandoned: true, lastTimerAttemptAt: iso(T0 + 31 * DAY_MS) });
+  return card({
+    status: 'unscheduled',
+    scheduledRefresh: false,
+    abandoned: true,
+    lastTimerAttemptAt: iso(T0 + 31 * DAY_MS),
+  });
 }
 function failure(code: string, overrides: Partial<FlinksFailure> = {}): FlinksFailure {
-  return { code, message: `${code} from Flinks`, httpStatus: 400, requestId: null, stage: 'data', ...overrides };
+  return {
+    code,
+    message: `${code} from Flinks`,
+    httpStatus: 400,
+    requestId: null,
+    stage: 'data',
+    ...overrides,
+  };
 }
 const fetched = (lastRefresh: string): FetchOutcome => ({
   kind: 'refreshed',
   requestId: 'req-reconnect',
   lastRefresh,
-  delivered: { requestId: 'req-reconnect', lastRefresh, accounts: 1, transactions: 5, location: 'memory://sink/3' },
+  delivered: {
+    requestId: 'req-reconnect',
+    lastRefresh,
+    accounts: 1,
+    transactions: 5,
+    location: 'memory://sink/3',
+  },
 });
 
 describe('afterFetch', () => {
@@ -89,13 +107,20 @@ describe('afterFetch', () => {
   });
 
   test('a Connect fetch on an abandoned card does not ask to re-enable', () => {
-    expect(afterFetch(abandoned(), connect, fetched(iso(T0 + 40 * DAY_MS)), T0 + 40 * DAY_MS).next).toBeNull();
+    expect(
+      afterFetch(abandoned(), connect, fetched(iso(T0 + 40 * DAY_MS)), T0 + 40 * DAY_MS).next,
+    ).toBeNull();
   });
 
   test('an expired requestId (SESSION_NONEXISTENT) keeps the card waiting, with the error recorded', () => {
     const now = T0 + 3 * DAY_MS;
     const state0 = awaiting();
-    const { state, next } = afterFetch(state0, reconnect, { kind: 'failed', error: failure('SESSION_NONEXISTENT') }, now);
+    const { state, next } = afterFetch(
+      state0,
+      reconnect,
+      { kind: 'failed', error: failure('SESSION_NONEXISTENT') },
+      now,
+    );
     expect(next).toBeNull();
     expect(state).toMatchObject({
       status: 'awaiting-user-mfa',
@@ -109,7 +134,12 @@ describe('afterFetch', () => {
 
 describe('afterSetScheduledRefresh', () => {
   test('turning it off moves a scheduled card to unscheduled, not abandoned', () => {
-    const { state, next } = afterSetScheduledRefresh(card(), setOp(false, 'request'), { kind: 'ok' }, T0 + HOUR_MS);
+    const { state, next } = afterSetScheduledRefresh(
+      card(),
+      setOp(false, 'request'),
+      { kind: 'ok' },
+      T0 + HOUR_MS,
+    );
     expect(next).toBeNull();
     expect(state).toMatchObject({ status: 'unscheduled', scheduledRefresh: false, abandoned: false });
     expect(state.lastTimerAttemptAt).toBeNull();
@@ -131,13 +161,27 @@ describe('afterSetScheduledRefresh', () => {
   });
 
   test('turning it off on request keeps a pending requestId', () => {
-    const { state } = afterSetScheduledRefresh(awaiting(), setOp(false, 'request'), { kind: 'ok' }, T0 + 2 * DAY_MS);
-    expect(state).toMatchObject({ status: 'unscheduled', pendingRequestId: 'req-mfa', awaitingUserSince: null });
+    const { state } = afterSetScheduledRefresh(
+      awaiting(),
+      setOp(false, 'request'),
+      { kind: 'ok' },
+      T0 + 2 * DAY_MS,
+    );
+    expect(state).toMatchObject({
+      status: 'unscheduled',
+      pendingRequestId: 'req-mfa',
+      awaitingUserSince: null,
+    });
   });
 
   test('abandoning sets abandoned, unscheduled, and forgets the wait', () => {
     const now = T0 + 31 * DAY_MS;
-    const { state, next } = afterSetScheduledRefresh(awaiting(), setOp(false, 'abandon'), { kind: 'ok' }, now);
+    const { state, next } = afterSetScheduledRefresh(
+      awaiting(),
+      setOp(false, 'abandon'),
+      { kind: 'ok' },
+      now,
+    );
     expect(next).toBeNull();
     expect(state).toMatchObject({
       status: 'unscheduled',
@@ -153,7 +197,12 @@ describe('afterSetScheduledRefresh', () => {
   test('a failed abandonment records the error and is retried after checkRetryAfterMs', () => {
     const now = T0 + 31 * DAY_MS;
     const error = failure('RETRY_LATER', { stage: 'api', httpStatus: 401 });
-    const { state } = afterSetScheduledRefresh(awaiting(), setOp(false, 'abandon'), { kind: 'failed', error }, now);
+    const { state } = afterSetScheduledRefresh(
+      awaiting(),
+      setOp(false, 'abandon'),
+      { kind: 'failed', error },
+      now,
+    );
     expect(state).toMatchObject({
       status: 'awaiting-user-mfa',
       abandoned: false,
@@ -167,10 +216,20 @@ describe('afterSetScheduledRefresh', () => {
   test('a failed request records the error and changes nothing else', () => {
     const state0 = card();
     const error = failure('ACCESS_DENIED', { stage: 'api', httpStatus: 401 });
-    const { state } = afterSetScheduledRefresh(state0, setOp(false, 'request'), { kind: 'failed', error }, T0 + HOUR_MS);
+    const { state } = afterSetScheduledRefresh(
+      state0,
+      setOp(false, 'request'),
+      { kind: 'failed', error },
+      T0 + HOUR_MS,
+    );
     expect(state).toEqual({
       ...state0,
-      lastError: { code: 'ACCESS_DENIED', message: 'ACCESS_DENIED from Flinks', at: iso(T0 + HOUR_MS), blocksEligibility: false },
+      lastError: {
+        code: 'ACCESS_DENIED',
+        message: 'ACCESS_DENIED from Flinks',
+        at: iso(T0 + HOUR_MS),
+        blocksEligibility: false,
+      },
     });
   });
 });

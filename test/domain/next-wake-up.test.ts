@@ -16,10 +16,22 @@ function policy(overrides: Partial<CardPolicy> = {}): CardPolicy {
   return { ...defaultCardPolicy, ...overrides };
 }
 function failure(code: string, overrides: Partial<FlinksFailure> = {}): FlinksFailure {
-  return { code, message: `${code} from Flinks`, httpStatus: null, requestId: null, stage: 'authorize', ...overrides };
+  return {
+    code,
+    message: `${code} from Flinks`,
+    httpStatus: null,
+    requestId: null,
+    stage: 'authorize',
+    ...overrides,
+  };
 }
 function awaiting(since: number, overrides: Partial<CardState> = {}): CardState {
-  return card({ status: 'awaiting-user-mfa', awaitingUserSince: iso(since), pendingRequestId: 'req-mfa', ...overrides });
+  return card({
+    status: 'awaiting-user-mfa',
+    awaitingUserSince: iso(since),
+    pendingRequestId: 'req-mfa',
+    ...overrides,
+  });
 }
 const keepAlive = { kind: 'cached-call', purpose: 'keep-alive', maxDataAgeMs: null } as const;
 
@@ -30,7 +42,7 @@ describe('nextWakeUp: checks before the window closes', () => {
     expect(nextWakeUp(card(), policy())).toEqual({ at: T0 + 5 * DAY_MS, action: 'check' });
   });
 
-  test("the first look comes before the 6-day keep-alive", () => {
+  test('the first look comes before the 6-day keep-alive', () => {
     const wake = nextWakeUp(card(), policy());
     expect(wake?.at).toBeLessThan(T0 + defaultCardPolicy.keepAliveAfterMs);
   });
@@ -82,7 +94,13 @@ describe('nextWakeUp: checks before the window closes', () => {
     const { state } = afterCachedCall(
       card(),
       keepAlive,
-      { kind: 'ok', requestId: 'req-1', lastRefresh: iso(lastRefresh), isScheduledRefresh: true, delivered: null },
+      {
+        kind: 'ok',
+        requestId: 'req-1',
+        lastRefresh: iso(lastRefresh),
+        isScheduledRefresh: true,
+        delivered: null,
+      },
       T0 + 5 * DAY_MS,
     );
     expect(nextWakeUp(state, policy())).toEqual({ at: lastRefresh + 5 * DAY_MS, action: 'check' });
@@ -97,13 +115,19 @@ describe('nextWakeUp: checks before the window closes', () => {
   });
 
   test('an errored card still has its timers', () => {
-    expect(nextWakeUp(card({ status: 'errored' }), policy())).toEqual({ at: T0 + 5 * DAY_MS, action: 'check' });
+    expect(nextWakeUp(card({ status: 'errored' }), policy())).toEqual({
+      at: T0 + 5 * DAY_MS,
+      action: 'check',
+    });
   });
 });
 
 describe('nextWakeUp: the lapse', () => {
   test('the lapse is at exactly eligibleUntil', () => {
-    const looked = card({ lastSuccessfulRefreshAt: iso(T0 + DAY_MS), lastCachedCallAt: iso(T0 + 6 * DAY_MS) });
+    const looked = card({
+      lastSuccessfulRefreshAt: iso(T0 + DAY_MS),
+      lastCachedCallAt: iso(T0 + 6 * DAY_MS),
+    });
     const until = eligibilityOf(looked, policy(), T0).eligibleUntil;
     expect(nextWakeUp(looked, policy())).toEqual({ at: Date.parse(until as string), action: 'lapse' });
   });
@@ -129,7 +153,12 @@ describe('nextWakeUp: the lapse', () => {
 
 describe('nextWakeUp: retries back off', () => {
   test('a failed check is retried checkRetryAfterMs after the attempt', () => {
-    const { state } = afterCachedCall(card(), keepAlive, { kind: 'failed', error: failure('NETWORK_ERROR') }, T0 + 5 * DAY_MS);
+    const { state } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'failed', error: failure('NETWORK_ERROR') },
+      T0 + 5 * DAY_MS,
+    );
     expect(state.lastTimerAttemptAt).toBe(iso(T0 + 5 * DAY_MS));
     expect(nextWakeUp(state, policy())).toEqual({ at: T0 + 5 * DAY_MS + HOUR_MS, action: 'check' });
   });

@@ -18,7 +18,12 @@ function card(overrides: Partial<CardState> = {}): CardState {
 function listed(entry: Partial<IneligibleEntry>, routineId = 'routine-1'): NightlyStatusSignal {
   return {
     routineId,
-    ineligible: { lastRefreshDate: '2026-01-05T04:10:00Z', lastRefreshState: 'Failed', lastRefreshErrorCode: null, ...entry },
+    ineligible: {
+      lastRefreshDate: '2026-01-05T04:10:00Z',
+      lastRefreshState: 'Failed',
+      lastRefreshErrorCode: null,
+      ...entry,
+    },
   };
 }
 const notListed = (routineId = 'routine-1', maxDataAgeMs?: number): NightlyStatusSignal => ({
@@ -36,7 +41,12 @@ describe('onNightlyStatus: each routine once', () => {
 
   test('a repeated routineId is ignored', () => {
     const first = onNightlyStatus(card(), notListed('routine-1'), policy, NOW).state;
-    const again = onNightlyStatus(first, listed({ lastRefreshErrorCode: 'INVALID_LOGIN' }, 'routine-1'), policy, NOW);
+    const again = onNightlyStatus(
+      first,
+      listed({ lastRefreshErrorCode: 'INVALID_LOGIN' }, 'routine-1'),
+      policy,
+      NOW,
+    );
     expect(again.decision).toBe('duplicate');
     expect(again.next).toBeNull();
     expect(again.state).toBe(first);
@@ -44,7 +54,8 @@ describe('onNightlyStatus: each routine once', () => {
 
   test('keeps only the last 10 routine ids', () => {
     let state = card();
-    for (let i = 1; i <= 12; i++) state = onNightlyStatus(state, notListed(`routine-${i}`), policy, NOW + i).state;
+    for (let i = 1; i <= 12; i++)
+      state = onNightlyStatus(state, notListed(`routine-${i}`), policy, NOW + i).state;
     expect(state.handledRoutineIds).toHaveLength(HANDLED_ROUTINES_KEPT);
     expect(state.handledRoutineIds[0]).toBe('routine-3');
     expect(state.handledRoutineIds[HANDLED_ROUTINES_KEPT - 1]).toBe('routine-12');
@@ -68,7 +79,12 @@ describe('onNightlyStatus: not applicable', () => {
   });
 
   test('a card awaiting the user gets no cached call even when not listed', () => {
-    const t = onNightlyStatus(card({ status: 'awaiting-user-mfa', awaitingUserSince: iso(T0) }), notListed(), policy, NOW);
+    const t = onNightlyStatus(
+      card({ status: 'awaiting-user-mfa', awaitingUserSince: iso(T0) }),
+      notListed(),
+      policy,
+      NOW,
+    );
     expect(t.decision).toBe('not-applicable');
     expect(t.next).toBeNull();
   });
@@ -148,28 +164,45 @@ describe('onNightlyStatus: listed with an eligibility-keeping code', () => {
     expect(t.decision).toBe('keep-scheduled');
     expect(t.next).toBeNull();
     expect(t.state.status).toBe('scheduled');
-    expect(t.state.lastError).toMatchObject({ code: code.replace(' ', '_'), at: iso(NOW), blocksEligibility: false });
+    expect(t.state.lastError).toMatchObject({
+      code: code.replace(' ', '_'),
+      at: iso(NOW),
+      blocksEligibility: false,
+    });
     expect(eligibilityOf(t.state, policy, NOW).eligible).toBe(true);
   });
 
   test('an errored card stays errored', () => {
-    const t = onNightlyStatus(card({ status: 'errored' }), listed({ lastRefreshErrorCode: 'RETRY_LATER' }), policy, NOW);
+    const t = onNightlyStatus(
+      card({ status: 'errored' }),
+      listed({ lastRefreshErrorCode: 'RETRY_LATER' }),
+      policy,
+      NOW,
+    );
     expect(t.decision).toBe('keep-scheduled');
     expect(t.state.status).toBe('errored');
   });
 });
 
 describe('onNightlyStatus: listed with anything else', () => {
-  test.each(['INVALID_REQUEST', 'ACCESS_DENIED', 'SOMETHING_FLINKS_INVENTED'])('%s: one live refresh', (code) => {
-    const t = onNightlyStatus(card(), listed({ lastRefreshErrorCode: code }), policy, NOW);
-    expect(t.decision).toBe('refresh');
-    expect(t.next).toEqual({ kind: 'live-refresh', purpose: 'routine-listed' });
-    expect(t.state.lastError).toMatchObject({ code, blocksEligibility: true });
-    expect(t.state.status).toBe('scheduled');
-  });
+  test.each(['INVALID_REQUEST', 'ACCESS_DENIED', 'SOMETHING_FLINKS_INVENTED'])(
+    '%s: one live refresh',
+    (code) => {
+      const t = onNightlyStatus(card(), listed({ lastRefreshErrorCode: code }), policy, NOW);
+      expect(t.decision).toBe('refresh');
+      expect(t.next).toEqual({ kind: 'live-refresh', purpose: 'routine-listed' });
+      expect(t.state.lastError).toMatchObject({ code, blocksEligibility: true });
+      expect(t.state.status).toBe('scheduled');
+    },
+  );
 
   test('a null code with another state is NOT_ELIGIBLE and gets one live refresh', () => {
-    const t = onNightlyStatus(card(), listed({ lastRefreshErrorCode: null, lastRefreshState: 'Failed' }), policy, NOW);
+    const t = onNightlyStatus(
+      card(),
+      listed({ lastRefreshErrorCode: null, lastRefreshState: 'Failed' }),
+      policy,
+      NOW,
+    );
     expect(t.decision).toBe('refresh');
     expect(t.state.lastError?.code).toBe(CardErrorCodes.notEligible);
   });

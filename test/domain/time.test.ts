@@ -1,4 +1,13 @@
-import { DAY_MS, formatDuration, HOUR_MS, laterIso, MINUTE_MS, SECOND_MS, toIso, toMs } from '../../src/domain/time';
+import {
+  DAY_MS,
+  formatDuration,
+  HOUR_MS,
+  laterIso,
+  MINUTE_MS,
+  SECOND_MS,
+  toIso,
+  toMs,
+} from '../../src/domain/time';
 
 const T0 = Date.parse('2026-01-05T12:00:00Z');
 
