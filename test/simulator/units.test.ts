@@ -1,3 +1,4 @@
+import { isLoopback } from '../../src/simulator/admin-http';
 import { type CardState, eligibility } from '../../src/simulator/cards';
 import { keepsEligibility } from '../../src/simulator/codes';
 import { slotOffsetMs } from '../../src/simulator/nightly';
@@ -18,6 +19,11 @@ describe('simulator pure helpers', () => {
       expect(offset).toBeLessThan(8 * HOUR);
     }
     expect(slotOffsetMs('A-B')).toBe(slotOffsetMs('a-b'));
+  });
+
+  it('serves /admin to loopback clients only (unless allowRemoteAdmin)', () => {
+    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect(isLoopback(address)).toBe(true);
+    for (const address of ['10.0.0.5', '::ffff:192.168.1.2', undefined]) expect(isLoopback(address)).toBe(false);
   });
 
   it('draws the same stream from the same seed', () => {
