@@ -54,7 +54,8 @@ describe('expiryWarningDue', () => {
   test('follows the configured lead', () => {
     const p = { ...policy, expiryWarningLeadMs: 6 * HOUR_MS };
     expect(expiryWarningDue(lookedNoSuccess(), p, UNTIL - 7 * HOUR_MS)).toBeNull();
-    expect(expiryWarningDue(lookedNoSuccess(), p, UNTIL - 6 * HOUR_MS)).toBe(iso(UNTIL));
+    const looked = lookedNoSuccess({ lastTimerAttemptAt: iso(UNTIL - 6 * HOUR_MS) });
+    expect(expiryWarningDue(looked, p, UNTIL - 6 * HOUR_MS)).toBe(iso(UNTIL));
   });
 
   test('an errored card is warned too', () => {
