@@ -49,7 +49,10 @@ export class BackendNotifier {
       await response.body.dump();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new BackendNotificationError(`backend notification ${notification.idempotencyKey} failed: ${reason}`, null);
+      throw new BackendNotificationError(
+        `backend notification ${notification.idempotencyKey} failed: ${reason}`,
+        null,
+      );
     }
     if (status < 200 || status >= 300) {
       throw new BackendNotificationError(

@@ -7,6 +7,7 @@ import {
   type CachedCallOutcome,
   type DeliveredData,
   type FetchOutcome,
+  type FlinksFailure,
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
 import { type DataSink, deliverAccountsDetail, type FlinksClient } from '../flinks';
@@ -45,7 +46,10 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
      * A cached Authorize (no bank contact, never MFA): keeps Flinks' cached-call window open and reads
      * Login.LastRefresh. New data since `deliveredRefreshAt` goes to the sink.
      */
-    async flinksCachedCall(input: { loginId: string; deliveredRefreshAt: string | null }): Promise<CachedCallOutcome> {
+    async flinksCachedCall(input: {
+      loginId: string;
+      deliveredRefreshAt: string | null;
+    }): Promise<CachedCallOutcome> {
       const auth = await flinksStep('authorize', () =>
         flinks.authorize({ loginId: input.loginId, mostRecentCached: true }, { signal: signal() }),
       );
@@ -71,7 +75,8 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       const { requestId, login } = auth.value;
       const isNew =
         login.lastRefresh !== null &&
-        (input.deliveredRefreshAt === null || Date.parse(login.lastRefresh) > Date.parse(input.deliveredRefreshAt));
+        (input.deliveredRefreshAt === null ||
+          Date.parse(login.lastRefresh) > Date.parse(input.deliveredRefreshAt));
       let delivered: DeliveredData | null = null;
       if (isNew) {
         const data = await withHeartbeats(
@@ -103,13 +108,17 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       let requestId = resumed;
       if (requestId === null) {
         const auth = await flinksStep('authorize', () =>
-          flinks.authorize({ loginId: input.loginId, mostRecentCached: false, save: true }, { signal: signal() }),
+          flinks.authorize(
+            { loginId: input.loginId, mostRecentCached: false, save: true },
+            { signal: signal() },
+          ),
         );
         if (!auth.ok) {
-          if (auth.transient) throw retryableFailure(auth.failure);
+          if (auth.transient && retryLiveLogin(auth.failure)) throw retryableFailure(auth.failure);
           return { kind: 'failed', error: auth.failure };
         }
-        if (auth.value.kind === 'mfa-required') return { kind: 'mfa-required', requestId: auth.value.requestId };
+        if (auth.value.kind === 'mfa-required')
+          return { kind: 'mfa-required', requestId: auth.value.requestId };
         requestId = auth.value.requestId;
       }
       const sessionId = requestId;
@@ -126,7 +135,12 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         if (data.transient) throw retryableFailure(data.failure);
         return { kind: 'failed', error: data.failure };
       }
-      return { kind: 'refreshed', requestId: sessionId, lastRefresh: data.value.lastRefresh, delivered: data.value };
+      return {
+        kind: 'refreshed',
+        requestId: sessionId,
+        lastRefresh: data.value.lastRefresh,
+        delivered: data.value,
+      };
     },
 
     /** Fetches data with a requestId the user's Flinks Connect session produced (connect or reconnect). */
@@ -136,10 +150,16 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         () => flinksStep('data', () => deliver(input.requestId)),
       );
       if (!data.ok) {
-        if (data.transient && !DEAD_SESSION_CODES.has(data.failure.code)) throw retryableFailure(data.failure);
+        if (data.transient && !DEAD_SESSION_CODES.has(data.failure.code))
+          throw retryableFailure(data.failure);
         return { kind: 'failed', error: data.failure };
       }
-      return { kind: 'refreshed', requestId: input.requestId, lastRefresh: data.value.lastRefresh, delivered: data.value };
+      return {
+        kind: 'refreshed',
+        requestId: input.requestId,
+        lastRefresh: data.value.lastRefresh,
+        delivered: data.value,
+      };
     },
 
     async flinksSetScheduledRefresh(input: { loginId: string; enabled: boolean }): Promise<ApiCallOutcome> {
@@ -175,6 +195,21 @@ async function apiCall(run: () => Promise<unknown>): Promise<ApiCallOutcome> {
   if (result.ok) return { kind: 'ok' };
   if (result.transient) throw retryableFailure(result.failure);
   return { kind: 'failed', error: result.failure };
+}
+
+/**
+ * A live login reaches the bank: retrying one that the bank answered (RETRY_LATER, AGGREGATION_ERROR,
+ * maintenance) would log the user in again and again in one night. Only retry when the request never got a
+ * bank's answer: no HTTP answer, throttling, a busy card.
+ */
+const RETRYABLE_LIVE_LOGIN_CODES = new Set([
+  'TOO_MANY_REQUESTS',
+  'CONCURRENT_SESSION',
+  'CARD_IN_USE',
+  'MALFORMED_RESPONSE',
+]);
+function retryLiveLogin(failure: FlinksFailure): boolean {
+  return failure.httpStatus === null || RETRYABLE_LIVE_LOGIN_CODES.has(failure.code);
 }
 
 /** The live session an earlier attempt of this activity opened, if it heartbeated one. */

@@ -9,7 +9,13 @@ export const FLINKS_FAILURE_TYPE = 'FlinksApiError';
 
 export function toFlinksFailure(error: unknown, stage: FlinksFailure['stage']): FlinksFailure {
   if (error instanceof FlinksApiError) {
-    return { code: error.flinksCode, message: error.message, httpStatus: error.httpStatus, requestId: error.requestId, stage };
+    return {
+      code: error.flinksCode,
+      message: error.message,
+      httpStatus: error.httpStatus,
+      requestId: error.requestId,
+      stage,
+    };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { code: 'UNEXPECTED_ERROR', message, httpStatus: null, requestId: null, stage };

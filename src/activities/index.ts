@@ -26,7 +26,10 @@ const activityLogger: FlinksLogger = {
   error: (message, fields) => log.error(message, fields),
 };
 
-export function createActivities(config: AppConfig, deps: { sink?: DataSink; flinks?: FlinksClient } = {}): ActivityBundle {
+export function createActivities(
+  config: AppConfig,
+  deps: { sink?: DataSink; flinks?: FlinksClient } = {},
+): ActivityBundle {
   const flinks =
     deps.flinks ??
     new FlinksClient({

@@ -8,7 +8,9 @@ export const loginIdSchema = z
   .string({ required_error: 'loginId is required', invalid_type_error: 'loginId must be a string' })
   .regex(uuidPattern, { message: 'loginId must be a UUID' });
 
-export const isoDateTimeSchema = z.string().datetime({ offset: true, message: 'must be an ISO-8601 timestamp' });
+export const isoDateTimeSchema = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO-8601 timestamp' });
 
 export const cardStatuses = [
   'scheduled',

@@ -1,7 +1,8 @@
 // The Flinks work a card can ask for. The workflow runs at most one at a time, so a card never has two
 // Flinks sessions open: that is what keeps the user from being asked for MFA twice.
 
-export type LiveRefreshPurpose = 'routine-listed' | 'stale-data' | 'window-expired' | 'refresh-now' | 'replayed-error';
+export type LiveRefreshPurpose =
+  'routine-listed' | 'stale-data' | 'window-expired' | 'refresh-now' | 'replayed-error';
 
 export type Operation =
   | { kind: 'cached-call'; purpose: 'keep-alive' | 'routine' | 'lapse'; maxDataAgeMs: number | null }
@@ -24,6 +25,8 @@ export function describeOperation(op: Operation): string {
     case 'set-scheduled-refresh':
       return `Turn Flinks scheduled refresh ${op.enabled ? 'on' : 'off'} (${op.purpose})`;
     case 'disconnect':
-      return op.deleteData ? 'Delete the card and its data at Flinks' : 'Turn scheduled refresh off before disconnecting';
+      return op.deleteData
+        ? 'Delete the card and its data at Flinks'
+        : 'Turn scheduled refresh off before disconnecting';
   }
 }

@@ -13,6 +13,8 @@ export interface CardState {
   deliveredRefreshAt: string | null;
   lastError: (CardError & { blocksEligibility: boolean }) | null;
   pendingRequestId: string | null;
+  /** When Flinks handed out pendingRequestId: it can be resumed in Flinks Connect for a few minutes only. */
+  pendingRequestAt: string | null;
   awaitingUserSince: string | null;
   lastRoutineId: string | null;
   /** The last few routines handled, so a re-sent nightlyStatus is ignored. */
@@ -45,6 +47,7 @@ export function initialCardState(input: CardInput, nowMs: number): CardState {
     deliveredRefreshAt: null,
     lastError: null,
     pendingRequestId: null,
+    pendingRequestAt: null,
     awaitingUserSince: null,
     lastRoutineId: null,
     handledRoutineIds: [],

@@ -13,7 +13,7 @@ import {
   type FlinksFailure,
   type LiveRefreshOutcome,
 } from './refresh-outcomes';
-import { laterIso, toIso, toMs } from './time';
+import { laterIso, MINUTE_MS, toIso, toMs } from './time';
 
 export interface Transition {
   state: CardState;
@@ -61,6 +61,7 @@ function awaitUser(state: CardState, nowMs: number, pendingRequestId: string | n
     ...state,
     status: 'awaiting-user-mfa',
     pendingRequestId,
+    pendingRequestAt: pendingRequestId === null ? null : toIso(nowMs),
     awaitingUserSince: state.awaitingUserSince ?? toIso(nowMs),
   };
 }
@@ -85,6 +86,7 @@ function withSuccess(
     deliveredRefreshAt: laterIso(state.deliveredRefreshAt, delivered),
     lastError: null,
     pendingRequestId: null,
+    pendingRequestAt: null,
     awaitingUserSince: null,
   };
 }
@@ -170,7 +172,13 @@ export function afterLiveRefresh(state: CardState, outcome: LiveRefreshOutcome, 
       const recorded = withError(state, outcome.error, nowMs);
       if (needsUser(outcome.error)) return stay(awaitUser(recorded, nowMs, outcome.error.requestId));
       // Not the user's to fix: the card stops waiting for them, so a later wait starts its own clock.
-      return stay({ ...recorded, status: 'errored', pendingRequestId: null, awaitingUserSince: null });
+      return stay({
+        ...recorded,
+        status: 'errored',
+        pendingRequestId: null,
+        pendingRequestAt: null,
+        awaitingUserSince: null,
+      });
     }
   }
 }
@@ -215,12 +223,37 @@ export function afterSetScheduledRefresh(
     status: 'unscheduled',
     abandoned: op.purpose === 'abandon',
     pendingRequestId: op.purpose === 'abandon' ? null : attempted.pendingRequestId,
+    pendingRequestAt: op.purpose === 'abandon' ? null : attempted.pendingRequestAt,
     awaitingUserSince: null,
   });
 }
 
 export function afterDisconnect(state: CardState): CardState {
-  return { ...state, status: 'disconnected', pendingRequestId: null, awaitingUserSince: null };
+  return {
+    ...state,
+    status: 'disconnected',
+    pendingRequestId: null,
+    pendingRequestAt: null,
+    awaitingUserSince: null,
+  };
+}
+
+/** Flinks expires a session after 8 minutes of inactivity; a little less leaves the user time to finish. */
+export const RESUMABLE_REQUEST_MS = 7 * MINUTE_MS;
+
+/**
+ * The MFA session a user pressing Refresh again can still resume in Flinks Connect: opening a new live
+ * session instead would prompt them a second time (or collide with the first as CONCURRENT_SESSION).
+ */
+export function resumablePendingRequest(state: CardState, nowMs: number): string | null {
+  if (
+    state.status !== 'awaiting-user-mfa' ||
+    state.pendingRequestId === null ||
+    state.pendingRequestAt === null
+  ) {
+    return null;
+  }
+  return nowMs - toMs(state.pendingRequestAt) < RESUMABLE_REQUEST_MS ? state.pendingRequestId : null;
 }
 
 // ---------- messages ----------

@@ -17,7 +17,11 @@ export function toCardView(state: CardState, policy: CardPolicy, nowMs: number):
     scheduledRefresh: state.scheduledRefresh,
     lastSuccessfulRefreshAt: state.lastSuccessfulRefreshAt,
     lastCachedCallAt: state.lastCachedCallAt,
-    lastError: state.lastError && { code: state.lastError.code, message: state.lastError.message, at: state.lastError.at },
+    lastError: state.lastError && {
+      code: state.lastError.code,
+      message: state.lastError.message,
+      at: state.lastError.at,
+    },
     pendingRequestId: state.pendingRequestId,
     awaitingUserSince: state.awaitingUserSince,
     lastRoutineId: state.lastRoutineId,
@@ -32,13 +36,19 @@ const nextStep: Record<WakeUp['action'], string> = {
 };
 
 /** One paragraph a person can read in the Web UI without knowing the code. */
-export function describeCard(state: CardState, policy: CardPolicy, nowMs: number, wake: WakeUp | null): string {
+export function describeCard(
+  state: CardState,
+  policy: CardPolicy,
+  nowMs: number,
+  wake: WakeUp | null,
+): string {
   const e = eligibilityOf(state, policy, nowMs);
   const lines = [
     `**${state.status}** · ${e.eligible ? `eligible until ${e.eligibleUntil}` : `not eligible: ${e.reason}`}`,
     `Last successful refresh: ${state.lastSuccessfulRefreshAt ?? 'never'}; last cached call: ${state.lastCachedCallAt ?? 'never'}.`,
   ];
-  if (state.lastError) lines.push(`Last error: ${state.lastError.code} at ${state.lastError.at}: ${state.lastError.message}.`);
+  if (state.lastError)
+    lines.push(`Last error: ${state.lastError.code} at ${state.lastError.at}: ${state.lastError.message}.`);
   if (state.status === 'awaiting-user-mfa') {
     lines.push(
       `Waiting for the user since ${state.awaitingUserSince ?? 'now'}` +

@@ -30,6 +30,7 @@ import {
   onNightlyStatus,
   onTimer,
   recordMalformed,
+  resumablePendingRequest,
   type Transition,
 } from '../domain/card-transitions';
 import { describeCard, toCardView } from '../domain/card-view';
@@ -71,7 +72,10 @@ const flinksRetry: wf.RetryPolicy = {
 export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardView> {
   const parsed = cardInputSchema.safeParse(rawInput);
   if (!parsed.success) {
-    throw wf.ApplicationFailure.nonRetryable(`Invalid card input: ${describeZodError(parsed.error)}`, 'InvalidCardInputError');
+    throw wf.ApplicationFailure.nonRetryable(
+      `Invalid card input: ${describeZodError(parsed.error)}`,
+      'InvalidCardInputError',
+    );
   }
   const policy: CardPolicy = resolveCardPolicy(rawInput.policy);
   const info = wf.workflowInfo();
@@ -121,7 +125,8 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
           throw new Error(`Card ${state.loginId} is disconnected: connect it again before refreshing`);
         }
       },
-      description: 'Live refresh with the user present; returns refreshed, mfa-required (with requestId) or failed.',
+      description:
+        'Live refresh with the user present; returns refreshed, mfa-required (with requestId) or failed.',
     },
   );
 
@@ -192,9 +197,10 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
     switch (op.kind) {
       case 'cached-call': {
         const outcome = await attempt(
-          () => flinks.flinksCachedCall.executeWithOptions({ ...cachedOptions, summary }, [
-            { loginId, deliveredRefreshAt: state.deliveredRefreshAt },
-          ]),
+          () =>
+            flinks.flinksCachedCall.executeWithOptions({ ...cachedOptions, summary }, [
+              { loginId, deliveredRefreshAt: state.deliveredRefreshAt },
+            ]),
           (error) => ({ kind: 'failed' as const, error }),
         );
         return afterCachedCall(state, op, outcome, Date.now());
@@ -283,8 +289,13 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   const refreshNow = async (ticket: RefreshTicket): Promise<void> => {
     runningRefresh = ticket;
     queuedRefresh = null;
-    await run({ kind: 'live-refresh', purpose: 'refresh-now' });
-    ticket.result = refreshResult(state);
+    const resumable = resumablePendingRequest(state, Date.now());
+    if (resumable !== null) {
+      ticket.result = { outcome: 'mfa-required', requestId: resumable };
+    } else {
+      await run({ kind: 'live-refresh', purpose: 'refresh-now' });
+      ticket.result = refreshResult(state);
+    }
     runningRefresh = null;
   };
 
@@ -343,7 +354,8 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
     }
 
     const wake = nextWakeUp(state, policy);
-    const hasWork = (): boolean => pending.length > 0 || queuedRefresh !== null || shouldContinueAsNew(policy);
+    const hasWork = (): boolean =>
+      pending.length > 0 || queuedRefresh !== null || shouldContinueAsNew(policy);
     if (wake !== null && wake.at > Date.now()) arm(wake.at, wake.action);
     await wf.condition(() => hasWork() || (wake !== null && Date.now() >= wake.at));
 
@@ -404,7 +416,13 @@ function failureOf(error: wf.ActivityFailure): FlinksFailure {
     if (detail) return detail;
   }
   if (cause instanceof wf.TimeoutFailure) {
-    return { code: 'ACTIVITY_TIMEOUT', message: `Flinks call timed out (${cause.timeoutType})`, httpStatus: null, requestId: null, stage: 'api' };
+    return {
+      code: 'ACTIVITY_TIMEOUT',
+      message: `Flinks call timed out (${cause.timeoutType})`,
+      httpStatus: null,
+      requestId: null,
+      stage: 'api',
+    };
   }
   return {
     code: 'ACTIVITY_FAILED',

@@ -23,7 +23,9 @@ export function syncCardSearchAttributes(state: CardState, policy: CardPolicy, n
     { key: FlinksEligibleUntil, value: toDate(eligibleUntil) },
     { key: FlinksErrorCode, value: state.lastError?.code ?? null },
   ] as SearchAttributePair[];
-  const changed = wanted.filter((pair) => !sameValue(current.get(pair.key) as unknown, pair.value as unknown));
+  const changed = wanted.filter(
+    (pair) => !sameValue(current.get(pair.key) as unknown, pair.value as unknown),
+  );
   if (changed.length > 0) wf.upsertSearchAttributes(changed);
 }
 

@@ -10,7 +10,8 @@ import {
 } from '../domain/card-messages';
 
 export const CARD_WORKFLOW_ID_PREFIX = 'flinks-card-';
-export const cardWorkflowId = (loginId: string): string => `${CARD_WORKFLOW_ID_PREFIX}${loginId.toLowerCase()}`;
+export const cardWorkflowId = (loginId: string): string =>
+  `${CARD_WORKFLOW_ID_PREFIX}${loginId.toLowerCase()}`;
 
 export const reconnectedSignal = defineSignal<[ReconnectedSignal]>('reconnected');
 export const nightlyStatusSignal = defineSignal<[NightlyStatusSignal]>('nightlyStatus');

@@ -3,8 +3,14 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const FlinksLoginId = defineSearchAttributeKey('FlinksLoginId', SearchAttributeType.KEYWORD);
 export const FlinksCardStatus = defineSearchAttributeKey('FlinksCardStatus', SearchAttributeType.KEYWORD);
-export const FlinksLastRefreshAt = defineSearchAttributeKey('FlinksLastRefreshAt', SearchAttributeType.DATETIME);
-export const FlinksEligibleUntil = defineSearchAttributeKey('FlinksEligibleUntil', SearchAttributeType.DATETIME);
+export const FlinksLastRefreshAt = defineSearchAttributeKey(
+  'FlinksLastRefreshAt',
+  SearchAttributeType.DATETIME,
+);
+export const FlinksEligibleUntil = defineSearchAttributeKey(
+  'FlinksEligibleUntil',
+  SearchAttributeType.DATETIME,
+);
 export const FlinksErrorCode = defineSearchAttributeKey('FlinksErrorCode', SearchAttributeType.KEYWORD);
 
 export const cardSearchAttributes = [

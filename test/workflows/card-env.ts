@@ -1,0 +1,182 @@
+// A card's world for workflow tests: the Java time-skipping server, the Flinks simulator on the SAME clock
+// (the simulator asks the test server what time it is), real workers, and a backend that records
+// notifications. Nothing is mocked: activities call the simulator over HTTP.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  Runtime,
+  DefaultLogger,
+  type WorkflowBundleWithSourceMap,
+  Worker,
+} from '@temporalio/worker';
+import { createBackendActivities, createFlinksActivities, BackendNotifier } from '../../src/activities';
+import { type CardPolicyOverrides } from '../../src/domain/card-policy';
+import { type CardNotification } from '../../src/domain/notifications';
+import { DirectorySink, FlinksClient } from '../../src/flinks';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { testServerExecutable } from '../../src/temporal/binaries';
+import { type CardWorkflowInput, cardLifecycle } from '../../src/workflows/card-lifecycle';
+import { cardWorkflowId } from '../../src/workflows/definitions';
+import { cardSearchAttributes } from '../../src/workflows/search-attributes';
+import { temporal } from '@temporalio/proto';
+
+const { IndexedValueType } = temporal.api.enums.v1;
+
+export const SECRET = 'test-secret-key-do-not-log';
+export const API_KEY = 'test-api-key-do-not-log';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+/** Bundling takes seconds: once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: quietLogger(),
+  });
+  return bundle;
+}
+
+function quietLogger(): DefaultLogger {
+  return new DefaultLogger('WARN');
+}
+
+let runtimeInstalled = false;
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: quietLogger() });
+  } catch {
+    // Already installed by another helper in this process.
+  }
+}
+
+export interface CardWorld {
+  env: TestWorkflowEnvironment;
+  sim: Simulator;
+  taskQueue: string;
+  notifications: CardNotification[];
+  /** Fail the backend's notification endpoint while true. */
+  backendDown: { value: boolean };
+  startCard(
+    input: Omit<CardWorkflowInput, 'policy'> & { policy?: CardPolicyOverrides },
+  ): Promise<WorkflowHandle<typeof cardLifecycle>>;
+  /** Runs `fn` while the workers poll. */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  now(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createCardWorld(
+  options: { pollsBeforeReady?: number; webhooks?: boolean } = {},
+): Promise<CardWorld> {
+  installQuietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: await testServerExecutable() },
+  });
+  // The Java test server knows only its built-in search attributes; its operator service adds ours.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      cardSearchAttributes.map((key) => [
+        key.name,
+        key.type === 'DATETIME'
+          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  const sim = await startSimulator({
+    secretKey: SECRET,
+    apiKey: API_KEY,
+    clock: () => env.currentTimeMs(),
+    pollsBeforeReady: options.pollsBeforeReady ?? 0,
+    webhooks: options.webhooks ?? false,
+  });
+  const notifications: CardNotification[] = [];
+  const backendDown = { value: false };
+  const backend = await startBackend(notifications, backendDown);
+  const sinkDir = await mkdtemp(join(tmpdir(), 'flinks-sink-'));
+  const flinks = new FlinksClient({
+    baseUrl: sim.baseUrl,
+    secretKey: SECRET,
+    apiKey: API_KEY,
+    pollIntervalMs: 20,
+  });
+  const taskQueue = `cards-${Math.random().toString(36).slice(2, 8)}`;
+  const notifier = new BackendNotifier({ url: backend.url, signingSecret: 'sign', log: () => undefined });
+
+  const workflowWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createBackendActivities({ notifier }),
+  });
+  const flinksWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: `${taskQueue}-flinks`,
+    activities: createFlinksActivities({ flinks, sink: new DirectorySink(sinkDir) }),
+  });
+
+  return {
+    env,
+    sim,
+    taskQueue,
+    notifications,
+    backendDown,
+    startCard: (input) =>
+      env.client.workflow.start(cardLifecycle, {
+        workflowId: cardWorkflowId(input.loginId),
+        taskQueue,
+        args: [input],
+      }),
+    run: (fn) => workflowWorker.runUntil(flinksWorker.runUntil(fn)),
+    now: () => env.currentTimeMs(),
+    close: async () => {
+      await flinks.close();
+      await sim.close();
+      await new Promise<void>((resolve) => backend.server.close(() => resolve()));
+      await env.teardown();
+      await rm(sinkDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startBackend(
+  notifications: CardNotification[],
+  down: { value: boolean },
+): Promise<{ server: Server; url: string }> {
+  const seen = new Set<string>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (down.value) {
+        res.writeHead(503).end();
+        return;
+      }
+      const notification = JSON.parse(body) as CardNotification;
+      if (!seen.has(notification.idempotencyKey)) {
+        seen.add(notification.idempotencyKey);
+        notifications.push(notification);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('backend did not bind');
+  return { server, url: `http://127.0.0.1:${address.port}/notifications` };
+}
+
+/** Every WorkflowTaskFailed event of a run: there must be none. */
+export async function workflowTaskFailures(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? [])
+    .filter((e) => e.workflowTaskFailedEventAttributes)
+    .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? 'unknown');
+}
