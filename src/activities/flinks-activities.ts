@@ -10,7 +10,7 @@ import {
   type FlinksFailure,
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
-import { type DataSink, deliverAccountsDetail, type FlinksClient } from '../flinks';
+import { type DataSink, deliverAccountsDetail, type FlinksClient, summarizeAccountsDetail } from '../flinks';
 import { flinksStep, retryableFailure } from './flinks-failure';
 import { withHeartbeats } from './heartbeats';
 
@@ -27,10 +27,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
 
   /** Fetches the data of an authorized session and hands it to the sink; only counts come back. */
   async function deliver(requestId: string): Promise<DeliveredData> {
-    const body = await flinks.fetchAccountsDetail(requestId, undefined, {
-      signal: signal(),
-      onPending: () => Context.current().heartbeat({ requestId }),
-    });
+    const body = await fetchData(requestId);
     const { summary, location } = await deliverAccountsDetail(sink, body, { signal: signal() });
     return {
       requestId,
@@ -38,6 +35,40 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       accounts: summary.accounts,
       transactions: summary.transactions,
       location,
+    };
+  }
+
+  function fetchData(requestId: string) {
+    return flinks.fetchAccountsDetail(requestId, undefined, {
+      signal: signal(),
+      onPending: () => Context.current().heartbeat({ requestId }),
+    });
+  }
+
+  /**
+   * Reads a cached session's data: its Login.LastRefresh tells when Flinks last refreshed the card, and
+   * only data newer than what the sink already has is delivered again.
+   */
+  async function readCachedSession(
+    requestId: string,
+    deliveredRefreshAt: string | null,
+  ): Promise<{ lastRefresh: string | null; delivered: DeliveredData | null }> {
+    const body = await fetchData(requestId);
+    const { lastRefresh } = summarizeAccountsDetail(body);
+    const isNew =
+      lastRefresh !== null &&
+      (deliveredRefreshAt === null || Date.parse(lastRefresh) > Date.parse(deliveredRefreshAt));
+    if (!isNew) return { lastRefresh, delivered: null };
+    const { summary, location } = await deliverAccountsDetail(sink, body, { signal: signal() });
+    return {
+      lastRefresh,
+      delivered: {
+        requestId,
+        lastRefresh,
+        accounts: summary.accounts,
+        transactions: summary.transactions,
+        location,
+      },
     };
   }
 
@@ -54,11 +85,24 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         flinks.authorize({ loginId: input.loginId, mostRecentCached: true }, { signal: signal() }),
       );
       if (!auth.ok) {
+        const replayedRequestId = auth.failure.requestId;
+        if (replayedRequestId === null) {
+          if (auth.transient) throw retryableFailure(auth.failure);
+          return { kind: 'failed', error: auth.failure };
+        }
         // Flinks replays the last refresh's error on a cached call, with a usable RequestId: that is the
-        // answer, not a failure of this call, so retrying would only repeat it.
-        if (auth.failure.requestId !== null) return { kind: 'replayed-error', error: auth.failure };
-        if (auth.transient) throw retryableFailure(auth.failure);
-        return { kind: 'failed', error: auth.failure };
+        // answer, not a failure of this call, so it is not retried. The session's data still says when
+        // the card was last refreshed successfully.
+        const data = await withHeartbeats(
+          () => ({ requestId: replayedRequestId }),
+          () => flinksStep('data', () => readCachedSession(replayedRequestId, input.deliveredRefreshAt)),
+        );
+        return {
+          kind: 'replayed-error',
+          error: auth.failure,
+          lastRefresh: data.ok ? data.value.lastRefresh : null,
+          delivered: data.ok ? data.value.delivered : null,
+        };
       }
       if (auth.value.kind === 'mfa-required') {
         return {

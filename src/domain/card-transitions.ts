@@ -105,7 +105,12 @@ export function afterCachedCall(
     return stay(needsUser(outcome.error) ? awaitUser(recorded, nowMs, outcome.error.requestId) : recorded);
   }
 
-  const counted: CardState = { ...attempted, lastCachedCallAt: toIso(nowMs) };
+  const counted: CardState = {
+    ...attempted,
+    lastCachedCallAt: toIso(nowMs),
+    lastSuccessfulRefreshAt: laterIso(attempted.lastSuccessfulRefreshAt, outcome.lastRefresh),
+    deliveredRefreshAt: laterIso(attempted.deliveredRefreshAt, outcome.delivered?.lastRefresh ?? null),
+  };
   if (outcome.kind === 'replayed-error') {
     const recorded = withError(counted, outcome.error, nowMs);
     if (needsUser(outcome.error)) return stay(awaitUser(recorded, nowMs, null));
@@ -129,11 +134,7 @@ export function afterCachedCall(
     state.lastError !== null &&
     ((lastRefresh !== null && isAfter(lastRefresh, state.lastError.at)) ||
       state.lastError.code === CardErrorCodes.cachedWindowExpired);
-  let next: CardState = {
-    ...counted,
-    lastSuccessfulRefreshAt: laterIso(counted.lastSuccessfulRefreshAt, lastRefresh),
-    deliveredRefreshAt: laterIso(counted.deliveredRefreshAt, outcome.delivered?.lastRefresh ?? null),
-  };
+  let next: CardState = counted;
   // A nightly refresh that Flinks did after our last error means the card works again.
   if ((newer || errorIsOlder) && next.status === 'errored') next = { ...next, status: settledStatus(next) };
   if (errorIsOlder) next = { ...next, lastError: null };

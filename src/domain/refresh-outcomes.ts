@@ -29,8 +29,14 @@ export type CachedCallOutcome =
       /** Null when the data was already delivered for this LastRefresh. */
       delivered: DeliveredData | null;
     }
-  /** Flinks replayed the last refresh's error; the cached call still counted. */
-  | { kind: 'replayed-error'; error: FlinksFailure }
+  /** Flinks replayed the last refresh's error; the cached call still counted, and its session's data
+   * (when it could be read) still says when the last successful refresh was. */
+  | {
+      kind: 'replayed-error';
+      error: FlinksFailure;
+      lastRefresh: string | null;
+      delivered: DeliveredData | null;
+    }
   | { kind: 'failed'; error: FlinksFailure };
 
 export type LiveRefreshOutcome =

@@ -163,7 +163,12 @@ describe('afterCachedCall: stale data on a routine check', () => {
 describe('afterCachedCall: replayed errors (the cached call still counted)', () => {
   test('a user-fixable error sends the card to awaiting-user-mfa, with no live attempt', () => {
     const error = failure('INVALID_PASSWORD', { requestId: 'req-replay' });
-    const { state, next } = afterCachedCall(card(), keepAlive, { kind: 'replayed-error', error }, NOW);
+    const { state, next } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'replayed-error', error, lastRefresh: null, delivered: null },
+      NOW,
+    );
     expect(next).toBeNull();
     expect(state).toMatchObject({
       status: 'awaiting-user-mfa',
@@ -175,7 +180,12 @@ describe('afterCachedCall: replayed errors (the cached call still counted)', () 
 
   test('an eligibility-keeping error keeps the status, with a lastError that does not block', () => {
     const error = failure('RETRY_LATER', { requestId: 'req-replay' });
-    const { state, next } = afterCachedCall(card(), keepAlive, { kind: 'replayed-error', error }, NOW);
+    const { state, next } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'replayed-error', error, lastRefresh: null, delivered: null },
+      NOW,
+    );
     expect(next).toBeNull();
     expect(state).toMatchObject({
       status: 'scheduled',
@@ -187,13 +197,23 @@ describe('afterCachedCall: replayed errors (the cached call still counted)', () 
 
   test('the guide spelling BANK MAINTENANCE_RETRY_LATER is recorded normalized and keeps eligibility', () => {
     const error = failure('BANK MAINTENANCE_RETRY_LATER', { requestId: 'req-replay' });
-    const { state } = afterCachedCall(card(), keepAlive, { kind: 'replayed-error', error }, NOW);
+    const { state } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'replayed-error', error, lastRefresh: null, delivered: null },
+      NOW,
+    );
     expect(state.lastError).toMatchObject({ code: 'BANK_MAINTENANCE_RETRY_LATER', blocksEligibility: false });
   });
 
   test('an eligibility-keeping error on a routine check with stale data gets a live refresh', () => {
     const error = failure('AGGREGATION_ERROR', { requestId: 'req-replay' });
-    const t = afterCachedCall(card(), routine(24 * HOUR_MS), { kind: 'replayed-error', error }, NOW);
+    const t = afterCachedCall(
+      card(),
+      routine(24 * HOUR_MS),
+      { kind: 'replayed-error', error, lastRefresh: null, delivered: null },
+      NOW,
+    );
     expect(t.next).toEqual({ kind: 'live-refresh', purpose: 'stale-data' });
   });
 
@@ -201,13 +221,23 @@ describe('afterCachedCall: replayed errors (the cached call still counted)', () 
     const error = failure('AGGREGATION_ERROR', { requestId: 'req-replay' });
     const fresh = card({ lastSuccessfulRefreshAt: iso(NOW - HOUR_MS) });
     expect(
-      afterCachedCall(fresh, routine(24 * HOUR_MS), { kind: 'replayed-error', error }, NOW).next,
+      afterCachedCall(
+        fresh,
+        routine(24 * HOUR_MS),
+        { kind: 'replayed-error', error, lastRefresh: null, delivered: null },
+        NOW,
+      ).next,
     ).toBeNull();
   });
 
   test('any other error: errored, and one live refresh', () => {
     const error = failure('INVALID_REQUEST', { requestId: 'req-replay' });
-    const { state, next } = afterCachedCall(card(), keepAlive, { kind: 'replayed-error', error }, NOW);
+    const { state, next } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'replayed-error', error, lastRefresh: null, delivered: null },
+      NOW,
+    );
     expect(next).toEqual({ kind: 'live-refresh', purpose: 'replayed-error' });
     expect(state).toMatchObject({
       status: 'errored',
@@ -259,5 +289,27 @@ describe('afterCachedCall: failed (the cached call did not count)', () => {
     const { state } = afterCachedCall(card(), keepAlive, { kind: 'failed', error }, NOW);
     expect(state.status).toBe('awaiting-user-mfa');
     expect(state.pendingRequestId).toBe('req-mfa');
+  });
+});
+
+describe('afterCachedCall with a replayed error whose session data could be read', () => {
+  test('the last successful refresh from the session data renews the success window', () => {
+    const error = {
+      code: 'RETRY_LATER',
+      message: 'bank unreachable',
+      httpStatus: 401,
+      requestId: 'req-9',
+      stage: 'authorize' as const,
+    };
+    const lastRefresh = new Date(NOW - HOUR_MS).toISOString();
+    const { state } = afterCachedCall(
+      card(),
+      keepAlive,
+      { kind: 'replayed-error', error, lastRefresh, delivered: null },
+      NOW,
+    );
+    expect(state.lastSuccessfulRefreshAt).toBe(lastRefresh);
+    expect(state.lastError?.code).toBe('RETRY_LATER');
+    expect(state.lastError?.blocksEligibility).toBe(false);
   });
 });

@@ -170,7 +170,7 @@ describe('eligibilityOf after Flinks errors', () => {
     const { state } = afterCachedCall(
       card(),
       keepAlive,
-      { kind: 'replayed-error', error: failure(code) },
+      { kind: 'replayed-error', error: failure(code), lastRefresh: null, delivered: null },
       T0 + HOUR_MS,
     );
     expect(eligibilityOf(state, policy(), T0 + HOUR_MS).eligible).toBe(true);
@@ -180,7 +180,12 @@ describe('eligibilityOf after Flinks errors', () => {
     const { state } = afterCachedCall(
       card(),
       keepAlive,
-      { kind: 'replayed-error', error: failure('INVALID_REQUEST', { requestId: 'req-1' }) },
+      {
+        kind: 'replayed-error',
+        error: failure('INVALID_REQUEST', { requestId: 'req-1' }),
+        lastRefresh: null,
+        delivered: null,
+      },
       T0 + HOUR_MS,
     );
     expect(state.lastError).toMatchObject({ code: 'INVALID_REQUEST', blocksEligibility: true });

@@ -118,7 +118,9 @@ function outcomeOf(state: CardState, op: Operation, r: Rng, now: number): Transi
       return afterCachedCall(
         state,
         op,
-        roll === 1 ? { kind: 'replayed-error', error } : { kind: 'failed', error },
+        roll === 1
+          ? { kind: 'replayed-error', error, lastRefresh: null, delivered: null }
+          : { kind: 'failed', error },
         now,
       );
     }
