@@ -1,7 +1,6 @@
 // The activities that talk to Flinks. Each is one small, idempotent step of a card's life; each returns a
 // summary (never bank data) and hands fetched data to the sink. They run on the rate-limited Flinks queue.
-import { activityInfo, Context } from '@temporalio/activity';
-import { type NightlyStatusSignal } from '../domain/card-messages';
+import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity';
 import {
   type ApiCallOutcome,
   type CachedCallOutcome,
@@ -10,6 +9,7 @@ import {
   type FlinksFailure,
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
+import { packIneligible, type PackedIneligibleList } from '../domain/routine-shards';
 import { type DataSink, deliverAccountsDetail, type FlinksClient, summarizeAccountsDetail } from '../flinks';
 import { flinksStep, retryableFailure } from './flinks-failure';
 import { withHeartbeats } from './heartbeats';
@@ -18,6 +18,9 @@ export interface FlinksActivityDeps {
   flinks: FlinksClient;
   sink: DataSink;
 }
+
+/** Under Temporal's 2 MB payload limit, with room for the envelope. */
+const MAX_NIGHTLY_LIST_BYTES = 1_900_000;
 
 /** Codes that mean a requestId is gone: retrying with it cannot help. */
 const DEAD_SESSION_CODES = new Set(['SESSION_NONEXISTENT', 'SESSION_EXPIRED']);
@@ -214,20 +217,24 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       return apiCall(() => flinks.deleteCard(input.loginId, { signal: signal() }));
     },
 
-    /** Step 1 of the daily routine: the cards Flinks will not refresh, with why. */
-    async flinksNightlyRefreshStatus(): Promise<
-      { loginId: string; ineligible: NonNullable<NightlyStatusSignal['ineligible']> }[]
-    > {
+    /**
+     * Step 1 of the daily routine: the cards Flinks will not refresh, with why. Packed, since the whole list
+     * goes through the routine's history as this one result.
+     */
+    async flinksNightlyRefreshStatus(): Promise<PackedIneligibleList> {
       const result = await flinksStep('api', () => flinks.getNightlyRefreshStatus({ signal: signal() }));
       if (!result.ok) throw retryableFailure(result.failure);
-      return result.value.map((entry) => ({
-        loginId: entry.loginId.toLowerCase(),
-        ineligible: {
-          lastRefreshDate: entry.lastRefreshDate,
-          lastRefreshState: entry.lastRefreshState,
-          lastRefreshErrorCode: entry.lastRefreshErrorCode,
-        },
-      }));
+      const packed = packIneligible(result.value);
+      const bytes = JSON.stringify(packed).length;
+      if (bytes > MAX_NIGHTLY_LIST_BYTES) {
+        // Temporal refuses payloads over 2 MB: say so plainly instead of failing the task at the server.
+        throw ApplicationFailure.nonRetryable(
+          `GetNightlyRefreshStatus listed ${packed.rows.length} logins (${bytes} bytes packed), over the ` +
+            `${MAX_NIGHTLY_LIST_BYTES}-byte limit of one routine step`,
+          'NightlyStatusListTooLargeError',
+        );
+      }
+      return packed;
     },
   };
 }

@@ -9,6 +9,10 @@ import {
   type SetScheduledRefreshSignal,
 } from '../domain/card-messages';
 
+/** Workflow type names, for code that starts or lists workflows without loading their code. */
+export const CARD_WORKFLOW_TYPE = 'cardLifecycle';
+export const NIGHTLY_ROUTINE_WORKFLOW_TYPE = 'nightlyRoutine';
+
 export const CARD_WORKFLOW_ID_PREFIX = 'flinks-card-';
 export const cardWorkflowId = (loginId: string): string =>
   `${CARD_WORKFLOW_ID_PREFIX}${loginId.toLowerCase()}`;
