@@ -122,7 +122,11 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
     {
       validator: (_request) => {
         if (state.status === 'disconnected' || pending.some((m) => m.kind === 'disconnect')) {
-          throw new Error(`Card ${state.loginId} is disconnected: connect it again before refreshing`);
+          // A typed failure: the client maps it to CardDisconnectedError.
+          throw wf.ApplicationFailure.nonRetryable(
+            `Card ${state.loginId} is disconnected: connect it again before refreshing`,
+            'CardDisconnectedError',
+          );
         }
       },
       description:
