@@ -1,20 +1,25 @@
 // Builds the activities from configuration: one Flinks client, one data sink, one backend notifier.
 import { log } from '@temporalio/activity';
+import { type Client } from '@temporalio/client';
 import { type AppConfig } from '../config';
 import { type DataSink, DirectorySink, FlinksClient, type FlinksLogger, HttpSink } from '../flinks';
 import { createBackendActivities } from './backend-activities';
 import { BackendNotifier } from './backend-notifier';
 import { createFlinksActivities } from './flinks-activities';
+import { createRoutineActivities } from './routine-activities';
 
 export { createBackendActivities, type BackendActivities } from './backend-activities';
 export { createFlinksActivities, type FlinksActivities, type FlinksActivityDeps } from './flinks-activities';
 export { BackendNotifier, BackendNotificationError } from './backend-notifier';
+export { createRoutineActivities, type RoutineActivities, type ShardInput } from './routine-activities';
 
 export interface ActivityBundle {
   /** Activities that call Flinks: they run on the Flinks task queue, which is rate limited. */
   flinks: ReturnType<typeof createFlinksActivities>;
   /** Activities that talk to our own backend. */
   backend: ReturnType<typeof createBackendActivities>;
+  /** The nightly routine's steps that use Temporal itself (count, list and signal cards); needs `deps.client`. */
+  routine?: ReturnType<typeof createRoutineActivities>;
   close(): Promise<void>;
 }
 
@@ -28,7 +33,7 @@ const activityLogger: FlinksLogger = {
 
 export function createActivities(
   config: AppConfig,
-  deps: { sink?: DataSink; flinks?: FlinksClient } = {},
+  deps: { sink?: DataSink; flinks?: FlinksClient; client?: Client } = {},
 ): ActivityBundle {
   const flinks =
     deps.flinks ??
@@ -38,8 +43,10 @@ export function createActivities(
       apiKey: config.flinks.apiKey,
       pollIntervalMs: config.flinks.pollIntervalMs,
       pollTimeoutMs: config.flinks.pollTimeoutMs,
-      // Per worker: the server-side queue rate limit bounds the fleet; this bounds one process's sockets.
+      // Per worker: the server-side queue rate limit bounds the fleet; these bound one process's sockets and
+      // its own request rate, polls included (the limiter takes whole requests per second).
       maxConcurrency: config.flinks.maxConcurrency,
+      maxRps: Math.max(1, Math.floor(config.flinks.maxRps)),
       logger: activityLogger,
     });
   const sink =
@@ -55,6 +62,7 @@ export function createActivities(
   return {
     flinks: createFlinksActivities({ flinks, sink }),
     backend: createBackendActivities({ notifier }),
+    ...(deps.client ? { routine: createRoutineActivities({ client: deps.client }) } : {}),
     close: async () => {
       await flinks.close();
       if (sink instanceof HttpSink) await sink.close();

@@ -3,7 +3,7 @@
 // routine's history: a shard activity pages through visibility itself and returns counts.
 import { activityInfo, Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { searchAttributeText } from '../client/visibility';
 import { type NightlyStatusSignal } from '../domain/card-messages';
 import { forEachBounded } from '../domain/for-each-bounded';
 import {
@@ -84,7 +84,7 @@ export function createRoutineActivities({ client }: { client: Client }) {
           return [
             {
               workflowId,
-              status: keyword(execution.searchAttributes?.indexedFields?.[FlinksCardStatus.name]),
+              status: searchAttributeText(execution.searchAttributes?.indexedFields?.[FlinksCardStatus.name]),
             },
           ];
         });
@@ -148,12 +148,4 @@ function resumedProgress(): ShardProgress | null {
   return details && typeof details.nextPageToken === 'string' && details.nextPageToken !== ''
     ? details
     : null;
-}
-
-function keyword(payload: Payload | null | undefined): string | null {
-  if (!payload) return null;
-  const value: unknown = defaultPayloadConverter.fromPayload(payload);
-  // Keyword search attributes come back as a string (or a one-element list from older servers).
-  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : null;
-  return typeof value === 'string' ? value : null;
 }

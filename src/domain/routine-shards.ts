@@ -16,22 +16,25 @@ export function shardPrefixes(cardCount: number, cardsPerShard: number): string[
   return prefixes;
 }
 
-/** The visibility query of the live card workflows of one task queue, optionally within one shard. */
+/**
+ * The visibility query of one task queue's card workflows: the live ones (optionally one shard, optionally one
+ * status), or with status 'disconnected' the cards that ended that way.
+ */
 export function cardQuery(options: {
   workflowType: string;
   taskQueue: string;
   idPrefix: string;
   shard?: string;
+  status?: string;
 }): string {
   for (const [name, value] of Object.entries(options)) {
     if (/['"\\]/.test(value))
       throw new RangeError(`cardQuery: ${name} must not contain quotes (got ${value})`);
   }
-  const clauses = [
-    `WorkflowType = '${options.workflowType}'`,
-    `ExecutionStatus = 'Running'`,
-    `TaskQueue = '${options.taskQueue}'`,
-  ];
+  const clauses = [`WorkflowType = '${options.workflowType}'`, `TaskQueue = '${options.taskQueue}'`];
+  // A disconnected card closes; every other status belongs to a running workflow.
+  if (options.status !== 'disconnected') clauses.push(`ExecutionStatus = 'Running'`);
+  if (options.status) clauses.push(`FlinksCardStatus = '${options.status}'`);
   if (options.shard) clauses.push(`WorkflowId STARTS_WITH '${options.idPrefix}${options.shard}'`);
   return clauses.join(' AND ');
 }

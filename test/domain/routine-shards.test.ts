@@ -36,15 +36,22 @@ describe('shardPrefixes', () => {
 });
 
 describe('cardQuery', () => {
-  test('lists the running cards of one task queue, optionally one shard', () => {
+  test('lists the cards of one task queue, optionally one shard or one status', () => {
     const base = { workflowType: 'cardLifecycle', taskQueue: 'q', idPrefix: 'flinks-card-' };
     expect(cardQuery(base)).toBe(
-      "WorkflowType = 'cardLifecycle' AND ExecutionStatus = 'Running' AND TaskQueue = 'q'",
+      "WorkflowType = 'cardLifecycle' AND TaskQueue = 'q' AND ExecutionStatus = 'Running'",
     );
     expect(cardQuery({ ...base, shard: '3a' })).toBe(
-      "WorkflowType = 'cardLifecycle' AND ExecutionStatus = 'Running' AND TaskQueue = 'q' AND WorkflowId STARTS_WITH 'flinks-card-3a'",
+      "WorkflowType = 'cardLifecycle' AND TaskQueue = 'q' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'flinks-card-3a'",
     );
     expect(cardQuery({ ...base, shard: '' })).toBe(cardQuery(base));
+    expect(cardQuery({ ...base, status: 'errored' })).toBe(
+      "WorkflowType = 'cardLifecycle' AND TaskQueue = 'q' AND ExecutionStatus = 'Running' AND FlinksCardStatus = 'errored'",
+    );
+    // Disconnected cards have closed.
+    expect(cardQuery({ ...base, status: 'disconnected' })).toBe(
+      "WorkflowType = 'cardLifecycle' AND TaskQueue = 'q' AND FlinksCardStatus = 'disconnected'",
+    );
   });
 
   test('refuses a quote that would change the query', () => {
