@@ -1,0 +1,39 @@
+// What the client throws. Stable names: the HTTP API and the CLI map them (404, 400, 409, 503) by `name`.
+
+export class InvalidLoginIdError extends Error {
+  override readonly name = 'InvalidLoginIdError';
+  constructor(readonly loginId: unknown) {
+    super(`Invalid loginId ${JSON.stringify(loginId) ?? String(loginId)}: a Flinks loginId is a UUID`);
+  }
+}
+
+/** A request refused by its schema before anything reached Temporal. */
+export class InvalidRequestError extends Error {
+  override readonly name = 'InvalidRequestError';
+}
+
+export class CardNotFoundError extends Error {
+  override readonly name = 'CardNotFoundError';
+  constructor(
+    readonly loginId: string,
+    detail = 'no card workflow was ever started for it',
+  ) {
+    super(`Card ${loginId} not found: ${detail}`);
+  }
+}
+
+/** The card is disconnected (or still closing after a disconnect): connect it again first. */
+export class CardDisconnectedError extends Error {
+  override readonly name = 'CardDisconnectedError';
+  constructor(
+    readonly loginId: string,
+    detail = 'connect it again first',
+  ) {
+    super(`Card ${loginId} is disconnected: ${detail}`);
+  }
+}
+
+/** Temporal could not be reached (connection refused, unavailable, deadline exceeded). */
+export class TemporalUnavailableError extends Error {
+  override readonly name = 'TemporalUnavailableError';
+}

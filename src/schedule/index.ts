@@ -1,0 +1,10 @@
+export {
+  applySchedule,
+  type AppliedSchedule,
+  DEFAULT_ROUTINE_TIME,
+  describeSchedule,
+  NIGHTLY_SCHEDULE_ID,
+  type NightlyScheduleOptions,
+  scheduleView,
+  type ScheduleView,
+} from './nightly-schedule';
