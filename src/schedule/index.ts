@@ -8,3 +8,4 @@ export {
   scheduleView,
   type ScheduleView,
 } from './nightly-schedule';
+export { runRoutineNow, type RunRoutineOptions, type StartedRoutine } from './run-routine';

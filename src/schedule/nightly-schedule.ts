@@ -133,7 +133,7 @@ export function scheduleView(description: ScheduleDescription): ScheduleView {
     scheduleId: description.scheduleId,
     paused: description.state.paused,
     note: description.state.note ?? null,
-    when: `daily at ${times.join(', ') || '?'} ${description.spec.timezone ?? 'UTC'}${jitterMs ? ` (jitter ${jitterMs / 60_000}m)` : ''}`,
+    when: `daily at ${times.join(', ') || '?'} ${description.spec.timezone || 'UTC'}${jitterMs ? ` (jitter ${jitterMs / 60_000}m)` : ''}`,
     catchupWindowMs: description.policies.catchupWindow,
     // Unset means the server default, SKIP.
     overlap: description.policies.overlap ?? ScheduleOverlapPolicy.SKIP,
