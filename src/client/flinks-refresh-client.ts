@@ -106,7 +106,14 @@ export class FlinksRefreshClient {
     temporal: TemporalConfig;
     flinks: { taskQueue: string };
   }): Promise<FlinksRefreshClient> {
-    const client = await unavailableAsNamed(() => connectClient(config.temporal));
+    let client: Client;
+    try {
+      client = await connectClient(config.temporal);
+    } catch (error) {
+      // Whatever stops the first connection (refused, TLS, deadline) means there is no Temporal to talk to.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TemporalUnavailableError(`Temporal at ${config.temporal.address} is unavailable: ${reason}`);
+    }
     const refresh = new FlinksRefreshClient({
       client,
       taskQueue: config.temporal.taskQueue,
@@ -311,7 +318,8 @@ export class FlinksRefreshClient {
   }
 }
 
-function validLoginId(loginId: unknown): string {
+/** A loginId as cards are keyed (lower-case UUID), or InvalidLoginIdError. */
+export function validLoginId(loginId: unknown): string {
   const parsed = loginIdSchema.safeParse(loginId);
   if (!parsed.success) throw new InvalidLoginIdError(loginId);
   return parsed.data.toLowerCase();
@@ -331,13 +339,6 @@ async function unavailableAsNamed<T>(run: () => Promise<T>): Promise<T> {
     const grpc = error instanceof ServiceError ? error.cause : error;
     if (isGrpcServiceError(grpc) && UNAVAILABLE_CODES.has(grpc.code)) {
       throw new TemporalUnavailableError(`Temporal is unavailable: ${grpc.details || grpc.message}`);
-    }
-    if (
-      error instanceof Error &&
-      /connect|ECONNREFUSED|transport/i.test(error.message) &&
-      !isGrpcServiceError(grpc)
-    ) {
-      throw new TemporalUnavailableError(`Temporal is unavailable: ${error.message}`);
     }
     throw error;
   }

@@ -1,4 +1,4 @@
-// The backend client: `import { FlinksRefreshClient } from 'flinks-refresh/client'` (or src/client from TypeScript).
+// The backend client, for a TypeScript backend: import from src/client (lib/client once built).
 export {
   type CardPage,
   connectOptionsSchema,
@@ -8,6 +8,7 @@ export {
   type FlinksRefreshClientOptions,
   listCardsOptionsSchema,
   type ListCardsOptions,
+  validLoginId,
 } from './flinks-refresh-client';
 export {
   CardDisconnectedError,
