@@ -1,0 +1,383 @@
+// The process configuration: every environment variable is parsed and validated here, once, at start.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+export interface TemporalTlsConfig {
+  /** PEM text of the client certificate (mTLS); set together with clientKeyPem. */
+  clientCertPem?: string;
+  clientKeyPem?: string;
+  /** PEM text of the CA that signed the server's certificate, when the OS does not trust it. */
+  serverRootCaPem?: string;
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: TemporalTlsConfig;
+}
+
+export interface FlinksConfig {
+  baseUrl: string;
+  secretKey: string;
+  apiKey?: string;
+  /** Flinks pushes data by webhook: the cached-call window then does not apply. */
+  webhooks: boolean;
+  /** Flinks activities run on their own task queue so one worker can rate-limit them for the whole fleet. */
+  taskQueue: string;
+  maxRps: number;
+  maxConcurrency: number;
+  pollIntervalMs: number;
+  pollTimeoutMs: number;
+}
+
+export interface AppConfig {
+  temporal: TemporalConfig;
+  flinks: FlinksConfig;
+  backend: { notifyUrl?: string; signingSecret?: string };
+  /** Where refreshed data goes: files under `dir`, or an HTTP POST to `url` when set. */
+  dataSink: { dir: string; url?: string };
+  worker: { shutdownGraceMs: number };
+  /** The nightly routine's schedule: daily at this UTC time ('HH:MM'), after Flinks' 04:00-08:00 UTC job. */
+  routine: { scheduleTime: string };
+  logLevel: LogLevel;
+}
+
+/** What a client-only process (API, CLI, tests) gets: the Flinks credentials may be absent. */
+export type ClientConfig = Omit<AppConfig, 'flinks'> & {
+  flinks: Omit<FlinksConfig, 'baseUrl' | 'secretKey'> & { baseUrl?: string; secretKey?: string };
+};
+
+export interface LoadConfigOptions {
+  /** The worker needs FLINKS_BASE_URL and FLINKS_SECRET_KEY; a client-only process does not. Default true. */
+  requireFlinks?: boolean;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly variable: string;
+
+  constructor(readonly problems: readonly [ConfigProblem, ...ConfigProblem[]]) {
+    // One line, every problem, never a secret's value (messages only quote values of non-secret variables).
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.variable = problems[0].variable;
+  }
+}
+
+export class DurationError extends Error {
+  override readonly name = 'DurationError';
+}
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  msec: 1,
+  msecs: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1_000,
+  sec: 1_000,
+  secs: 1_000,
+  second: 1_000,
+  seconds: 1_000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
+};
+
+/**
+ * '10s' | '5 minutes' | '2 days' | '250ms' | '1.5h' → milliseconds (the `ms` package's spellings, which Temporal
+ * durations also accept). A bare number is refused: '30' could mean seconds or milliseconds.
+ */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(text);
+  const factor = match?.[2] ? UNIT_MS[match[2].toLowerCase()] : undefined;
+  if (!match?.[1] || factor === undefined) {
+    throw new DurationError(
+      `not a duration: '${text}' (expected e.g. '250ms', '10s', '5 minutes', '2 days')`,
+    );
+  }
+  return Math.round(Number(match[1]) * factor);
+}
+
+// Values of these variables may be quoted in error messages; everything else (keys, URLs, PEM, paths) is not.
+const QUOTABLE = new Set([
+  'FLINKS_WEBHOOKS',
+  'FLINKS_MAX_RPS',
+  'FLINKS_MAX_CONCURRENCY',
+  'FLINKS_POLL_INTERVAL',
+  'FLINKS_POLL_TIMEOUT',
+  'WORKER_SHUTDOWN_GRACE',
+  'LOG_LEVEL',
+  'TEMPORAL_ADDRESS',
+  'ROUTINE_SCHEDULE_TIME',
+]);
+
+// Empty variables (`FOO=` in a compose file or .env) mean "unset".
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().optional(),
+);
+
+function withDefault(defaultValue: string) {
+  return optionalText.transform((v) => v ?? defaultValue);
+}
+
+function httpUrl() {
+  return optionalText.refine((v) => v === undefined || isHttpUrl(v), 'must be an http(s) URL');
+}
+
+function duration(defaultValue: string, { min = 0 }: { min?: number } = {}) {
+  return withDefault(defaultValue).transform((v, ctx) => {
+    try {
+      const ms = parseDuration(v);
+      if (ms >= min) return ms;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at least ${min} ms` });
+    } catch {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: "must be a duration like '250ms', '10s', '5 minutes' or '2 days'",
+      });
+    }
+    return z.NEVER;
+  });
+}
+
+function positiveNumber(defaultValue: number, { integer = false }: { integer?: boolean } = {}) {
+  return withDefault(String(defaultValue)).transform((v, ctx) => {
+    const n = Number(v);
+    if (Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n))) return n;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `must be a positive ${integer ? 'integer' : 'number'}`,
+    });
+    return z.NEVER;
+  });
+}
+
+const pem = optionalText.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  // Inline PEM (often with literal "\n" in .env files) or a path to a PEM file.
+  if (v.includes('-----BEGIN')) return v.replace(/\\n/g, '\n');
+  try {
+    const text = readFileSync(v, 'utf8');
+    if (text.includes('-----BEGIN')) return text;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'names a file that holds no PEM block' });
+  } catch {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: "is neither PEM text ('-----BEGIN …') nor a readable file path",
+    });
+  }
+  return z.NEVER;
+});
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: withDefault('localhost:7233').refine(
+    (v) => /^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/i.test(v),
+    'must be host:port, e.g. localhost:7233',
+  ),
+  TEMPORAL_NAMESPACE: withDefault('default'),
+  TEMPORAL_TASK_QUEUE: withDefault('flinks-refresh'),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS_CERT: pem,
+  TEMPORAL_TLS_KEY: pem,
+  TEMPORAL_TLS_CA: pem,
+  FLINKS_BASE_URL: httpUrl(),
+  FLINKS_SECRET_KEY: optionalText,
+  FLINKS_API_KEY: optionalText,
+  FLINKS_WEBHOOKS: withDefault('false').transform((v, ctx) => {
+    if (v === 'true' || v === 'false') return v === 'true';
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
+    return z.NEVER;
+  }),
+  FLINKS_TASK_QUEUE: withDefault('flinks-refresh-flinks'),
+  FLINKS_MAX_RPS: positiveNumber(5),
+  FLINKS_MAX_CONCURRENCY: positiveNumber(10, { integer: true }),
+  FLINKS_POLL_INTERVAL: duration('10s', { min: 1 }),
+  FLINKS_POLL_TIMEOUT: duration('30 minutes', { min: 1 }),
+  BACKEND_NOTIFY_URL: httpUrl(),
+  BACKEND_SIGNING_SECRET: optionalText,
+  DATA_SINK_DIR: withDefault('./.data/sink').transform((v) => resolve(v)),
+  DATA_SINK_URL: httpUrl(),
+  WORKER_SHUTDOWN_GRACE: duration('30s'),
+  ROUTINE_SCHEDULE_TIME: withDefault('08:30').refine(
+    (v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v),
+    "must be a UTC time 'HH:MM'",
+  ),
+  LOG_LEVEL: withDefault('info')
+    .transform((v) => v.toLowerCase())
+    .refine(
+      (v): v is LogLevel => ['trace', 'debug', 'info', 'warn', 'error'].includes(v),
+      'must be one of trace, debug, info, warn, error',
+    ),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the whole configuration; throws one ConfigError listing every problem. */
+export function loadConfig(env?: Env, options?: LoadConfigOptions & { requireFlinks?: true }): AppConfig;
+export function loadConfig(env: Env, options: LoadConfigOptions): ClientConfig;
+export function loadConfig(
+  env: Env = process.env,
+  options: LoadConfigOptions = {},
+): AppConfig | ClientConfig {
+  const requireFlinks = options.requireFlinks ?? true;
+  const parsed = envSchema.safeParse(env);
+  const problems: ConfigProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) =>
+        describeIssue(env, String(issue.path[0] ?? 'environment'), issue.message),
+      );
+
+  if (requireFlinks) {
+    const required = {
+      FLINKS_BASE_URL:
+        'is required by the worker (https://{instance}-api.private.fin.ag/v3/{customerId}/BankingServices)',
+      FLINKS_SECRET_KEY: 'is required by the worker',
+    };
+    for (const [variable, message] of Object.entries(required)) {
+      if (!env[variable]?.trim()) problems.push({ variable, message });
+    }
+  }
+  const hasCert = Boolean(env.TEMPORAL_TLS_CERT?.trim());
+  const hasKey = Boolean(env.TEMPORAL_TLS_KEY?.trim());
+  if (hasCert !== hasKey) {
+    problems.push({
+      variable: hasCert ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT',
+      message: `must be set together with ${hasCert ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS needs both)`,
+    });
+  }
+  const [first, ...rest] = problems;
+  if (first || !parsed.success)
+    throw new ConfigError(first ? [first, ...rest] : [{ variable: 'environment', message: 'is invalid' }]);
+
+  const e = parsed.data;
+  const tls: TemporalTlsConfig | undefined =
+    e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA
+      ? {
+          clientCertPem: e.TEMPORAL_TLS_CERT,
+          clientKeyPem: e.TEMPORAL_TLS_KEY,
+          serverRootCaPem: e.TEMPORAL_TLS_CA,
+        }
+      : undefined;
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls,
+    },
+    flinks: {
+      baseUrl: e.FLINKS_BASE_URL,
+      secretKey: e.FLINKS_SECRET_KEY,
+      apiKey: e.FLINKS_API_KEY,
+      webhooks: e.FLINKS_WEBHOOKS,
+      taskQueue: e.FLINKS_TASK_QUEUE,
+      maxRps: e.FLINKS_MAX_RPS,
+      maxConcurrency: e.FLINKS_MAX_CONCURRENCY,
+      pollIntervalMs: e.FLINKS_POLL_INTERVAL,
+      pollTimeoutMs: e.FLINKS_POLL_TIMEOUT,
+    },
+    backend: { notifyUrl: e.BACKEND_NOTIFY_URL, signingSecret: e.BACKEND_SIGNING_SECRET },
+    dataSink: { dir: e.DATA_SINK_DIR, url: e.DATA_SINK_URL },
+    worker: { shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE },
+    routine: { scheduleTime: e.ROUTINE_SCHEDULE_TIME },
+    logLevel: e.LOG_LEVEL,
+  } as AppConfig | ClientConfig;
+}
+
+/** For `main()`s: the configuration, or one line on stderr and exit code 1. */
+export function loadConfigOrExit(
+  env?: Env,
+  options?: LoadConfigOptions & { requireFlinks?: true },
+): AppConfig;
+export function loadConfigOrExit(env: Env, options: LoadConfigOptions): ClientConfig;
+export function loadConfigOrExit(
+  env: Env = process.env,
+  options: LoadConfigOptions = {},
+): AppConfig | ClientConfig {
+  try {
+    return loadConfig(env, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** A copy safe to print or log: secrets become '[redacted]', URLs lose credentials and query strings. */
+export function redactedConfig(config: AppConfig | ClientConfig): unknown {
+  const secret = (v: string | undefined) => (v === undefined ? undefined : '[redacted]');
+  const url = (v: string | undefined) => (v === undefined ? undefined : redactUrl(v));
+  const tls = config.temporal.tls;
+  return {
+    ...config,
+    temporal: {
+      ...config.temporal,
+      apiKey: secret(config.temporal.apiKey),
+      tls: tls && {
+        clientCert: tls.clientCertPem === undefined ? undefined : '[set]',
+        clientKey: secret(tls.clientKeyPem),
+        serverRootCa: tls.serverRootCaPem === undefined ? undefined : '[set]',
+      },
+    },
+    flinks: {
+      ...config.flinks,
+      baseUrl: url(config.flinks.baseUrl),
+      secretKey: secret(config.flinks.secretKey),
+      apiKey: secret(config.flinks.apiKey),
+    },
+    backend: {
+      notifyUrl: url(config.backend.notifyUrl),
+      signingSecret: secret(config.backend.signingSecret),
+    },
+    dataSink: { ...config.dataSink, url: url(config.dataSink.url) },
+  };
+}
+
+function describeIssue(env: Env, variable: string, message: string): ConfigProblem {
+  const value = env[variable];
+  const quoted = QUOTABLE.has(variable) && value !== undefined ? ` (got ${JSON.stringify(value)})` : '';
+  return { variable, message: `${message}${quoted}` };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function redactUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?[redacted]' : ''}`;
+  } catch {
+    return '[unparseable URL]';
+  }
+}
