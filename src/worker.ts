@@ -1,0 +1,160 @@
+// The worker process (`npm run worker`): workflows, backend and routine activities on TEMPORAL_TASK_QUEUE;
+// Flinks activities on their own rate-limited FLINKS_TASK_QUEUE; both over one connection.
+import { Client } from '@temporalio/client';
+import {
+  DefaultLogger,
+  type LogLevel as SdkLogLevel,
+  type NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
+import { type ActivityBundle, createActivities } from './activities';
+import { type AppConfig, loadConfigOrExit } from './config';
+import { connectNative } from './temporal/connection';
+
+export interface WorkerOverrides {
+  /** Used instead of `createActivities(config)`; the caller keeps ownership (`close()` leaves them open). */
+  activities?: ActivityBundle;
+  taskQueue?: string;
+  flinksTaskQueue?: string;
+  /** A prebuilt bundle (tests bundle once per file); default: bundle `./workflows` at start. */
+  workflowBundle?: WorkflowBundleOption;
+  workflowsPath?: string;
+  /** Extra options per worker (interceptors, cache sizes, …) for tests and the benchmark. */
+  workerOptions?: { main?: Partial<WorkerOptions>; flinks?: Partial<WorkerOptions> };
+}
+
+export interface FlinksRefreshWorkers {
+  /** Workflows + backend and routine activities. */
+  main: Worker;
+  /** Flinks activities only, rate limited for the whole task queue. */
+  flinks: Worker;
+  activities: ActivityBundle;
+  /** Runs both until they shut down (signal or `shutdown()`); if one fails, stops the other and rethrows. */
+  run(): Promise<void>;
+  /** Runs both while `fn` runs, then shuts both down gracefully: the tests' entry point. */
+  runUntil<R>(fn: () => Promise<R>): Promise<R>;
+  shutdown(): void;
+  /** Closes the activities this function created (not overridden ones). Call after the workers stopped. */
+  close(): Promise<void>;
+}
+
+export async function createWorkers(
+  config: AppConfig,
+  connection: NativeConnection,
+  overrides: WorkerOverrides = {},
+): Promise<FlinksRefreshWorkers> {
+  // The nightly routine's activities count, list and signal cards: a client over the worker's own connection.
+  const activities =
+    overrides.activities ??
+    createActivities(config, { client: new Client({ connection, namespace: config.temporal.namespace }) });
+  const ownsActivities = overrides.activities === undefined;
+  let main: Worker | undefined;
+  try {
+    const common = {
+      connection,
+      namespace: config.temporal.namespace,
+      // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
+      shutdownGraceTime: config.worker.shutdownGraceMs,
+    };
+    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = overrides.workflowBundle
+      ? { workflowBundle: overrides.workflowBundle }
+      : { workflowsPath: overrides.workflowsPath ?? require.resolve('./workflows') };
+    main = await Worker.create({
+      ...common,
+      ...workflows,
+      taskQueue: overrides.taskQueue ?? config.temporal.taskQueue,
+      activities: { ...activities.backend, ...activities.routine },
+      ...overrides.workerOptions?.main,
+    });
+    const flinks = await Worker.create({
+      ...common,
+      taskQueue: overrides.flinksTaskQueue ?? config.flinks.taskQueue,
+      activities: activities.flinks,
+      // Server-side limit shared by every worker polling this queue: Flinks' rate limit is per customer, not per process.
+      maxTaskQueueActivitiesPerSecond: config.flinks.maxRps,
+      maxConcurrentActivityTaskExecutions: config.flinks.maxConcurrency,
+      ...overrides.workerOptions?.flinks,
+    });
+    const workers = [main, flinks];
+    const mainWorker = main;
+    const shutdown = (): void => {
+      for (const worker of workers) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+    };
+    return {
+      main: mainWorker,
+      flinks,
+      activities,
+      shutdown,
+      async run() {
+        const results = await Promise.allSettled(
+          workers.map((worker) =>
+            worker.run().catch((error: unknown) => {
+              shutdown();
+              throw error;
+            }),
+          ),
+        );
+        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failure) throw failure.reason;
+      },
+      runUntil<R>(fn: () => Promise<R>) {
+        return mainWorker.runUntil(() => flinks.runUntil(fn));
+      },
+      async close() {
+        if (ownsActivities) await activities.close();
+      },
+    };
+  } catch (error) {
+    // A created worker holds the connection until it has run: start and stop it so the caller can close it.
+    await main?.runUntil(Promise.resolve()).catch(() => undefined);
+    if (ownsActivities) await activities.close();
+    throw error;
+  }
+}
+
+const SDK_LOG_LEVELS: Record<AppConfig['logLevel'], SdkLogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
+
+export async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  // Default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make every worker shut down gracefully.
+  Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVELS[config.logLevel]) });
+  const log = Runtime.instance().logger;
+  const connection = await connectNative(config.temporal);
+  try {
+    const workers = await createWorkers(config, connection);
+    log.info('Worker started', {
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: workers.main.options.taskQueue,
+      flinksTaskQueue: workers.flinks.options.taskQueue,
+    });
+    try {
+      await workers.run();
+    } finally {
+      await workers.close();
+    }
+    log.info('Worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}
