@@ -1,0 +1,3 @@
+export class HarnessError extends Error {
+  override readonly name = 'HarnessError';
+}
