@@ -11,6 +11,7 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { type ActivityBundle, createActivities } from './activities';
+import { flinksActivitiesPerSecond } from './activities/flinks-rate';
 import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
 
@@ -73,8 +74,9 @@ export async function createWorkers(
       ...common,
       taskQueue: overrides.flinksTaskQueue ?? config.flinks.taskQueue,
       activities: activities.flinks,
-      // Server-side limit shared by every worker polling this queue: Flinks' rate limit is per customer, not per process.
-      maxTaskQueueActivitiesPerSecond: config.flinks.maxRps,
+      // Server-side limit shared by every worker polling this queue: Flinks' rate limit is per customer, not per
+      // process. An activity opens with up to 3 requests, so the queue starts FLINKS_MAX_RPS / 3 a second.
+      maxTaskQueueActivitiesPerSecond: flinksActivitiesPerSecond(config.flinks.maxRps),
       maxConcurrentActivityTaskExecutions: config.flinks.maxConcurrency,
       ...overrides.workerOptions?.flinks,
     });

@@ -67,7 +67,8 @@ describe('worker', () => {
     );
 
     expect(workers.flinks.options).toMatchObject({
-      maxTaskQueueActivitiesPerSecond: 3,
+      // FLINKS_MAX_RPS 3: one activity (up to 3 requests) a second, fleet-wide.
+      maxTaskQueueActivitiesPerSecond: 1,
       shutdownGraceTimeMs: 10_000,
       tuner: { activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 2 } },
     });
