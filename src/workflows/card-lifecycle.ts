@@ -293,9 +293,8 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   const refreshNow = async (ticket: RefreshTicket): Promise<void> => {
     runningRefresh = ticket;
     queuedRefresh = null;
-    const resumable = resumablePendingRequest(state, Date.now());
-    if (resumable !== null) {
-      ticket.result = { outcome: 'mfa-required', requestId: resumable };
+    if (resumablePendingRequest(state, Date.now()) !== null) {
+      ticket.result = refreshResult(state);
     } else {
       await run({ kind: 'live-refresh', purpose: 'refresh-now' });
       ticket.result = refreshResult(state);
@@ -332,10 +331,14 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   // armed timer just wakes the card early and it re-arms. One timer every few days instead of a cancel and
   // a new timer every night keeps a healthy card's history and billable actions small.
   const armed = new Set<number>();
+  let timerFired = false;
   const arm = (at: number, action: string): void => {
     for (const t of armed) if (t <= at) return;
     armed.add(at);
-    const disarm = () => armed.delete(at);
+    const disarm = () => {
+      armed.delete(at);
+      timerFired = true;
+    };
     wf.sleep(at - Date.now(), { summary: `Wake up for: ${action}` }).then(disarm, disarm);
   };
 
@@ -361,7 +364,9 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
     const hasWork = (): boolean =>
       pending.length > 0 || queuedRefresh !== null || shouldContinueAsNew(policy);
     if (wake !== null && wake.at > Date.now()) arm(wake.at, wake.action);
-    await wf.condition(() => hasWork() || (wake !== null && Date.now() >= wake.at));
+    // Any timer firing re-runs the loop: it may be an early one, armed for a deadline that has moved.
+    timerFired = false;
+    await wf.condition(() => hasWork() || timerFired || (wake !== null && Date.now() >= wake.at));
 
     if (queuedRefresh !== null) {
       await refreshNow(queuedRefresh);

@@ -65,7 +65,7 @@ export interface CardWorld {
   startCard(
     input: Omit<CardWorkflowInput, 'policy'> & { policy?: CardPolicyOverrides },
   ): Promise<WorkflowHandle<typeof cardLifecycle>>;
-  /** Runs `fn` while the workers poll. */
+  /** Runs `fn`, then fails if a worker died meanwhile. */
   run<T>(fn: () => Promise<T>): Promise<T>;
   now(): Promise<number>;
   close(): Promise<void>;
@@ -110,17 +110,24 @@ export async function createCardWorld(
   const taskQueue = `cards-${Math.random().toString(36).slice(2, 8)}`;
   const notifier = new BackendNotifier({ url: backend.url, signingSecret: 'sign', log: () => undefined });
 
-  const workflowWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createBackendActivities({ notifier }),
-  });
-  const flinksWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: `${taskQueue}-flinks`,
-    activities: createFlinksActivities({ flinks, sink: new DirectorySink(sinkDir) }),
-  });
+  // One pair of workers for the whole file: a worker shut down between tests could strand a task it had
+  // just been handed, and the test server does not skip time while a task is outstanding.
+  const workers = [
+    await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createBackendActivities({ notifier }),
+    }),
+    await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: `${taskQueue}-flinks`,
+      activities: traced(createFlinksActivities({ flinks, sink: new DirectorySink(sinkDir) })),
+    }),
+  ];
+  const running = Promise.all(workers.map((w) => w.run()));
+  let workerError: unknown = null;
+  running.catch((error: unknown) => (workerError = error));
 
   return {
     env,
@@ -134,9 +141,15 @@ export async function createCardWorld(
         taskQueue,
         args: [input],
       }),
-    run: (fn) => workflowWorker.runUntil(flinksWorker.runUntil(fn)),
+    run: async (fn) => {
+      const result = await fn();
+      if (workerError !== null) throw workerError;
+      return result;
+    },
     now: () => env.currentTimeMs(),
     close: async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running.catch(() => undefined);
       await flinks.close();
       await sim.close();
       await new Promise<void>((resolve) => backend.server.close(() => resolve()));
@@ -179,4 +192,27 @@ export async function workflowTaskFailures(handle: WorkflowHandle): Promise<stri
   return (history.events ?? [])
     .filter((e) => e.workflowTaskFailedEventAttributes)
     .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? 'unknown');
+}
+
+function traced<T extends Record<string, (...args: never[]) => Promise<unknown>>>(acts: T): T {
+  if (!process.env.TRACE_ACTIVITIES) return acts;
+  return Object.fromEntries(
+    Object.entries(acts).map(([name, fn]) => [
+      name,
+      async (...args: never[]) => {
+        const started = Date.now();
+        process.stderr.write(`-> ${name} ${JSON.stringify(args).slice(0, 120)}\n`);
+        try {
+          const result = await fn(...args);
+          process.stderr.write(
+            `<- ${name} ${Date.now() - started}ms ${JSON.stringify(result).slice(0, 160)}\n`,
+          );
+          return result;
+        } catch (error) {
+          process.stderr.write(`!! ${name} ${Date.now() - started}ms ${String(error)}\n`);
+          throw error;
+        }
+      },
+    ]),
+  ) as T;
 }
