@@ -1,0 +1,245 @@
+// The daily routine's nightlyStatus branches, the backend's commands, bad payloads and continue-as-new.
+import { DAY_MS, HOUR_MS } from '../../src/domain/time';
+import {
+  disconnectSignal,
+  nightlyStatusSignal,
+  refreshNowUpdate,
+  setScheduledRefreshSignal,
+  stateQuery,
+} from '../../src/workflows/definitions';
+import { type CardWorld, createCardWorld, workflowTaskFailures } from './card-env';
+
+let world: CardWorld;
+beforeAll(async () => {
+  world = await createCardWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await read();
+    if (ok(value)) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const listed = (code: string | null, state: string | null = 'Failed') => ({
+  lastRefreshDate: '2026-11-20T05:00:00.0000000',
+  lastRefreshState: state,
+  lastRefreshErrorCode: code,
+});
+
+async function liveCount(loginId: string): Promise<number> {
+  return (await world.sim.admin.counters()).byCard[loginId]?.['authorize-live'] ?? 0;
+}
+async function cachedCount(loginId: string): Promise<number> {
+  return (await world.sim.admin.counters()).byCard[loginId]?.['authorize-cached'] ?? 0;
+}
+
+describe('nightlyStatus', () => {
+  test('listed with a user-fixable code: straight to awaiting-user-mfa, no live attempt', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'mfa-on-live' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(nightlyStatusSignal, { routineId: 'n1', ineligible: listed('QUESTION_NOT_FOUND') });
+    const view = await until(
+      () => handle.query(stateQuery),
+      (v) => v.lastRoutineId === 'n1',
+      'routine handled',
+    );
+    expect(view.status).toBe('awaiting-user-mfa');
+    expect(await liveCount(loginId)).toBe(0);
+  });
+
+  test('listed with no code while answering a security challenge: awaiting-user-mfa too', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'mfa-on-live' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(nightlyStatusSignal, {
+      routineId: 'n2',
+      ineligible: listed(null, 'AnsweringSecurityChallenge'),
+    });
+    const view = await until(
+      () => handle.query(stateQuery),
+      (v) => v.lastRoutineId === 'n2',
+      'routine handled',
+    );
+    expect(view.status).toBe('awaiting-user-mfa');
+    expect(await liveCount(loginId)).toBe(0);
+  });
+
+  test.each(['RETRY_LATER', 'BANK MAINTENANCE_RETRY_LATER', 'DISABLED_INSTITUTION'])(
+    'listed with eligibility-keeping %s: stays scheduled with lastError, nothing called',
+    async (code) => {
+      const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+      const handle = await world.startCard({ loginId });
+      await handle.signal(nightlyStatusSignal, { routineId: `keep-${code}`, ineligible: listed(code) });
+      const view = await until(
+        () => handle.query(stateQuery),
+        (v) => v.lastRoutineId === `keep-${code}`,
+        'routine handled',
+      );
+      expect(view.status).toBe('scheduled');
+      expect(view.lastError?.code).toBe(code.replace(' ', '_'));
+      expect(await liveCount(loginId)).toBe(0);
+      expect(await cachedCount(loginId)).toBe(0);
+    },
+  );
+
+  test('listed with anything else: one manual refresh', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(nightlyStatusSignal, { routineId: 'n3', ineligible: listed('INVALID_REQUEST') });
+    const view = await until(
+      () => handle.query(stateQuery),
+      (v) => v.lastRoutineId === 'n3' && v.status === 'scheduled' && v.lastError === null,
+      'manual refresh',
+    );
+    expect(view.eligible).toBe(true);
+    expect(await liveCount(loginId)).toBe(1);
+  });
+
+  test('not listed: a cached call, and a manual refresh only when the data is older than maxDataAge', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy', scheduledRefresh: true });
+    const handle = await world.startCard({ loginId });
+    await world.env.sleep(DAY_MS);
+    await handle.signal(nightlyStatusSignal, { routineId: 'n4', ineligible: null });
+    await until(
+      () => cachedCount(loginId),
+      (n) => n === 1,
+      'the cached call',
+    );
+    expect(await liveCount(loginId)).toBe(0);
+    // Last night's data is under an hour old only right after the slot; ask for fresher than 1 minute.
+    await handle.signal(nightlyStatusSignal, { routineId: 'n5', ineligible: null, maxDataAgeMs: 60_000 });
+    await until(
+      () => liveCount(loginId),
+      (n) => n === 1,
+      'the manual refresh',
+    );
+    expect(await cachedCount(loginId)).toBe(2);
+  });
+
+  test('a repeated routineId is ignored', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(nightlyStatusSignal, { routineId: 'dup', ineligible: null });
+    await until(
+      () => cachedCount(loginId),
+      (n) => n === 1,
+      'the cached call',
+    );
+    await handle.signal(nightlyStatusSignal, { routineId: 'dup', ineligible: null });
+    await handle.signal(nightlyStatusSignal, { routineId: 'dup', ineligible: listed('INVALID_REQUEST') });
+    await world.env.sleep(HOUR_MS);
+    expect(await cachedCount(loginId)).toBe(1);
+    expect(await liveCount(loginId)).toBe(0);
+  });
+});
+
+describe('backend commands', () => {
+  test('setScheduledRefresh moves the card between scheduled and unscheduled, at Flinks too', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(setScheduledRefreshSignal, { enabled: false });
+    await until(
+      () => handle.query(stateQuery),
+      (v) => v.status === 'unscheduled',
+      'unscheduled',
+    );
+    expect((await world.sim.admin.getCard(loginId)).scheduledRefresh).toBe(false);
+    await handle.signal(setScheduledRefreshSignal, { enabled: true });
+    await until(
+      () => handle.query(stateQuery),
+      (v) => v.status === 'scheduled',
+      'scheduled',
+    );
+    expect((await world.sim.admin.getCard(loginId)).scheduledRefresh).toBe(true);
+  });
+
+  test('disconnect without deleting turns scheduled refresh off and completes with the final state', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(disconnectSignal, {});
+    const final = await handle.result();
+    expect(final.status).toBe('disconnected');
+    expect((await world.sim.admin.getCard(loginId)).scheduledRefresh).toBe(false);
+    await expect(handle.executeUpdate(refreshNowUpdate, { args: [{}] })).rejects.toThrow();
+  });
+
+  test('disconnect with deleteData deletes the card at Flinks', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    await handle.signal(disconnectSignal, { deleteData: true });
+    expect((await handle.result()).status).toBe('disconnected');
+    await expect(world.sim.admin.getCard(loginId)).rejects.toThrow();
+    expect((await world.sim.admin.counters()).byKind['delete-card']).toBeGreaterThanOrEqual(1);
+  });
+
+  test('refreshNow on a disconnected card is rejected by the validator', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    // With the backend down the disconnected card waits for its last notification, so it is still running.
+    world.backendDown.value = true;
+    try {
+      await handle.signal(disconnectSignal, {});
+      await until(
+        () => handle.query(stateQuery),
+        (v) => v.status === 'disconnected',
+        'disconnected',
+      );
+      await expect(handle.executeUpdate(refreshNowUpdate, { args: [{}] })).rejects.toMatchObject({
+        cause: { type: 'CardDisconnectedError', message: expect.stringMatching(/is disconnected/) as string },
+      });
+    } finally {
+      world.backendDown.value = false;
+    }
+    expect((await handle.result()).status).toBe('disconnected');
+  });
+});
+
+describe('robustness', () => {
+  test('malformed payloads are recorded and ignored, with no workflow task failure', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    const raw = world.env.client.workflow.getHandle(handle.workflowId);
+    await raw.signal('nightlyStatus', { routineId: 42 });
+    await raw.signal('nightlyStatus');
+    await raw.signal('reconnected', { requestId: '' });
+    await raw.signal('setScheduledRefresh', { enabled: 'yes' });
+    await raw.signal('disconnect', 'now');
+    await raw.signal('reconnected', null);
+    const view = await until(
+      () => handle.query(stateQuery),
+      (v) => v.malformedMessages.count === 6,
+      'six malformed payloads',
+    );
+    expect(view.status).toBe('scheduled');
+    expect(view.malformedMessages.lastReason).toMatch(/reconnected/);
+    expect(await workflowTaskFailures(handle)).toEqual([]);
+  });
+
+  test('continue-as-new under a burst of signals loses none of them', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId, policy: { continueAsNewAfterEvents: 60 } });
+    const firstRunId = (await handle.describe()).runId;
+    const raw = world.env.client.workflow.getHandle(handle.workflowId);
+    const burst = 150;
+    await Promise.all(Array.from({ length: burst }, (_, i) => raw.signal('nightlyStatus', { routineId: i })));
+    const view = await until(
+      () => handle.query(stateQuery),
+      (v) => v.malformedMessages.count === burst,
+      `${burst} signals counted`,
+    );
+    expect(view.status).toBe('scheduled');
+    expect((await handle.describe()).runId).not.toBe(firstRunId);
+    // A real signal after the burst still works in the new run.
+    await handle.signal(setScheduledRefreshSignal, { enabled: false });
+    await until(
+      () => handle.query(stateQuery),
+      (v) => v.status === 'unscheduled',
+      'unscheduled',
+    );
+  });
+});
