@@ -6,20 +6,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  Runtime,
-  DefaultLogger,
-  type WorkflowBundleWithSourceMap,
-  Worker,
-} from '@temporalio/worker';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { createBackendActivities, createFlinksActivities, BackendNotifier } from '../../src/activities';
 import { type CardPolicyOverrides } from '../../src/domain/card-policy';
 import { type CardNotification } from '../../src/domain/notifications';
 import { DirectorySink, FlinksClient } from '../../src/flinks';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { testServerExecutable } from '../../src/temporal/binaries';
+import { createTimeSkippingEnv } from '../harness/time-skipping';
+import { uniqueTaskQueue } from '../harness/task-queue';
+import { waitFor } from '../harness/wait-for';
+import { bundleWorkflows } from '../harness/workflow-bundle';
 import { type CardWorkflowInput, cardLifecycle } from '../../src/workflows/card-lifecycle';
 import { cardWorkflowId } from '../../src/workflows/definitions';
 import { cardSearchAttributes } from '../../src/workflows/search-attributes';
@@ -29,31 +26,6 @@ const { IndexedValueType } = temporal.api.enums.v1;
 
 export const SECRET = 'test-secret-key-do-not-log';
 export const API_KEY = 'test-api-key-do-not-log';
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
-/** Bundling takes seconds: once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: quietLogger(),
-  });
-  return bundle;
-}
-
-function quietLogger(): DefaultLogger {
-  return new DefaultLogger('WARN');
-}
-
-let runtimeInstalled = false;
-function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: quietLogger() });
-  } catch {
-    // Already installed by another helper in this process.
-  }
-}
 
 export interface CardWorld {
   env: TestWorkflowEnvironment;
@@ -74,10 +46,7 @@ export interface CardWorld {
 export async function createCardWorld(
   options: { pollsBeforeReady?: number; webhooks?: boolean } = {},
 ): Promise<CardWorld> {
-  installQuietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: await testServerExecutable() },
-  });
+  const env = await createTimeSkippingEnv();
   // The Java test server knows only its built-in search attributes; its operator service adds ours.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -107,7 +76,7 @@ export async function createCardWorld(
     apiKey: API_KEY,
     pollIntervalMs: 20,
   });
-  const taskQueue = `cards-${Math.random().toString(36).slice(2, 8)}`;
+  const taskQueue = uniqueTaskQueue('cards');
   const notifier = new BackendNotifier({ url: backend.url, signingSecret: 'sign', log: () => undefined });
 
   // One pair of workers for the whole file: a worker shut down between tests could strand a task it had
@@ -116,7 +85,7 @@ export async function createCardWorld(
     await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: await bundleWorkflows(require.resolve('../../src/workflows')),
       activities: createBackendActivities({ notifier }),
     }),
     await Worker.create({
@@ -215,4 +184,15 @@ function traced<T extends Record<string, (...args: never[]) => Promise<unknown>>
       },
     ]),
   ) as T;
+}
+
+/** Polls (real time) until `read` gives a value `ok` accepts: workflows act on signals asynchronously. */
+export function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  return waitFor(
+    async () => {
+      const value = await read();
+      return ok(value) ? value : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 50 },
+  );
 }

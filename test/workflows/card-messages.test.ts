@@ -7,7 +7,7 @@ import {
   setScheduledRefreshSignal,
   stateQuery,
 } from '../../src/workflows/definitions';
-import { type CardWorld, createCardWorld, workflowTaskFailures } from './card-env';
+import { type CardWorld, createCardWorld, eventually, workflowTaskFailures } from './card-env';
 
 let world: CardWorld;
 beforeAll(async () => {
@@ -16,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await read();
-    if (ok(value)) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const listed = (code: string | null, state: string | null = 'Failed') => ({
   lastRefreshDate: '2026-11-20T05:00:00.0000000',
@@ -44,10 +35,9 @@ describe('nightlyStatus', () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'mfa-on-live' });
     const handle = await world.startCard({ loginId });
     await handle.signal(nightlyStatusSignal, { routineId: 'n1', ineligible: listed('QUESTION_NOT_FOUND') });
-    const view = await until(
+    const view = await eventually(
       () => handle.query(stateQuery),
       (v) => v.lastRoutineId === 'n1',
-      'routine handled',
     );
     expect(view.status).toBe('awaiting-user-mfa');
     expect(await liveCount(loginId)).toBe(0);
@@ -60,10 +50,9 @@ describe('nightlyStatus', () => {
       routineId: 'n2',
       ineligible: listed(null, 'AnsweringSecurityChallenge'),
     });
-    const view = await until(
+    const view = await eventually(
       () => handle.query(stateQuery),
       (v) => v.lastRoutineId === 'n2',
-      'routine handled',
     );
     expect(view.status).toBe('awaiting-user-mfa');
     expect(await liveCount(loginId)).toBe(0);
@@ -75,10 +64,9 @@ describe('nightlyStatus', () => {
       const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
       const handle = await world.startCard({ loginId });
       await handle.signal(nightlyStatusSignal, { routineId: `keep-${code}`, ineligible: listed(code) });
-      const view = await until(
+      const view = await eventually(
         () => handle.query(stateQuery),
         (v) => v.lastRoutineId === `keep-${code}`,
-        'routine handled',
       );
       expect(view.status).toBe('scheduled');
       expect(view.lastError?.code).toBe(code.replace(' ', '_'));
@@ -91,10 +79,9 @@ describe('nightlyStatus', () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
     const handle = await world.startCard({ loginId });
     await handle.signal(nightlyStatusSignal, { routineId: 'n3', ineligible: listed('INVALID_REQUEST') });
-    const view = await until(
+    const view = await eventually(
       () => handle.query(stateQuery),
       (v) => v.lastRoutineId === 'n3' && v.status === 'scheduled' && v.lastError === null,
-      'manual refresh',
     );
     expect(view.eligible).toBe(true);
     expect(await liveCount(loginId)).toBe(1);
@@ -105,18 +92,16 @@ describe('nightlyStatus', () => {
     const handle = await world.startCard({ loginId });
     await world.env.sleep(DAY_MS);
     await handle.signal(nightlyStatusSignal, { routineId: 'n4', ineligible: null });
-    await until(
+    await eventually(
       () => cachedCount(loginId),
       (n) => n === 1,
-      'the cached call',
     );
     expect(await liveCount(loginId)).toBe(0);
     // Last night's data is under an hour old only right after the slot; ask for fresher than 1 minute.
     await handle.signal(nightlyStatusSignal, { routineId: 'n5', ineligible: null, maxDataAgeMs: 60_000 });
-    await until(
+    await eventually(
       () => liveCount(loginId),
       (n) => n === 1,
-      'the manual refresh',
     );
     expect(await cachedCount(loginId)).toBe(2);
   });
@@ -125,10 +110,9 @@ describe('nightlyStatus', () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
     const handle = await world.startCard({ loginId });
     await handle.signal(nightlyStatusSignal, { routineId: 'dup', ineligible: null });
-    await until(
+    await eventually(
       () => cachedCount(loginId),
       (n) => n === 1,
-      'the cached call',
     );
     await handle.signal(nightlyStatusSignal, { routineId: 'dup', ineligible: null });
     await handle.signal(nightlyStatusSignal, { routineId: 'dup', ineligible: listed('INVALID_REQUEST') });
@@ -143,17 +127,15 @@ describe('backend commands', () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
     const handle = await world.startCard({ loginId });
     await handle.signal(setScheduledRefreshSignal, { enabled: false });
-    await until(
+    await eventually(
       () => handle.query(stateQuery),
       (v) => v.status === 'unscheduled',
-      'unscheduled',
     );
     expect((await world.sim.admin.getCard(loginId)).scheduledRefresh).toBe(false);
     await handle.signal(setScheduledRefreshSignal, { enabled: true });
-    await until(
+    await eventually(
       () => handle.query(stateQuery),
       (v) => v.status === 'scheduled',
-      'scheduled',
     );
     expect((await world.sim.admin.getCard(loginId)).scheduledRefresh).toBe(true);
   });
@@ -184,10 +166,9 @@ describe('backend commands', () => {
     world.backendDown.value = true;
     try {
       await handle.signal(disconnectSignal, {});
-      await until(
+      await eventually(
         () => handle.query(stateQuery),
         (v) => v.status === 'disconnected',
-        'disconnected',
       );
       await expect(handle.executeUpdate(refreshNowUpdate, { args: [{}] })).rejects.toMatchObject({
         cause: { type: 'CardDisconnectedError', message: expect.stringMatching(/is disconnected/) as string },
@@ -210,10 +191,9 @@ describe('robustness', () => {
     await raw.signal('setScheduledRefresh', { enabled: 'yes' });
     await raw.signal('disconnect', 'now');
     await raw.signal('reconnected', null);
-    const view = await until(
+    const view = await eventually(
       () => handle.query(stateQuery),
       (v) => v.malformedMessages.count === 6,
-      'six malformed payloads',
     );
     expect(view.status).toBe('scheduled');
     expect(view.malformedMessages.lastReason).toMatch(/reconnected/);
@@ -227,19 +207,17 @@ describe('robustness', () => {
     const raw = world.env.client.workflow.getHandle(handle.workflowId);
     const burst = 150;
     await Promise.all(Array.from({ length: burst }, (_, i) => raw.signal('nightlyStatus', { routineId: i })));
-    const view = await until(
+    const view = await eventually(
       () => handle.query(stateQuery),
       (v) => v.malformedMessages.count === burst,
-      `${burst} signals counted`,
     );
     expect(view.status).toBe('scheduled');
     expect((await handle.describe()).runId).not.toBe(firstRunId);
     // A real signal after the burst still works in the new run.
     await handle.signal(setScheduledRefreshSignal, { enabled: false });
-    await until(
+    await eventually(
       () => handle.query(stateQuery),
       (v) => v.status === 'unscheduled',
-      'unscheduled',
     );
   });
 });

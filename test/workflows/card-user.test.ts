@@ -2,7 +2,7 @@
 // and giving up after 30 days.
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time';
 import { reconnectedSignal, refreshNowUpdate, stateQuery } from '../../src/workflows/definitions';
-import { type CardWorld, createCardWorld } from './card-env';
+import { type CardWorld, createCardWorld, eventually } from './card-env';
 
 let world: CardWorld;
 beforeAll(async () => {
@@ -11,15 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await read();
-    if (ok(value)) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('an mfa-on-live card goes stale, waits for the user with a notification, and a reconnect brings it back', async () => {
   const { loginId } = await world.sim.admin.createCard({ scenario: 'mfa-on-live' });
@@ -31,10 +22,9 @@ test('an mfa-on-live card goes stale, waits for the user with a notification, an
     expect(waiting.status).toBe('awaiting-user-mfa');
     expect(waiting.eligible).toBe(false);
     expect(waiting.awaitingUserSince).not.toBeNull();
-    await until(
+    await eventually(
       async () => world.notifications.filter((n) => n.loginId === loginId),
       (ns) => ns.some((n) => n.type === 'card.status-changed' && n.to === 'awaiting-user-mfa'),
-      'the awaiting-user-mfa notification',
     );
     // No live attempt was burnt: it would only prompt the user again.
     expect((await world.sim.admin.counters()).byCard[loginId]?.['authorize-live'] ?? 0).toBe(0);
@@ -42,10 +32,9 @@ test('an mfa-on-live card goes stale, waits for the user with a notification, an
     // The user reconnects in Flinks Connect; the backend forwards the requestId.
     const { requestId } = await world.sim.admin.completeUserReconnect(loginId);
     await handle.signal(reconnectedSignal, { requestId });
-    const back = await until(
+    const back = await eventually(
       () => handle.query(stateQuery),
       (v) => v.status === 'scheduled',
-      'scheduled',
     );
     expect(back.eligible).toBe(true);
     expect(back.pendingRequestId).toBeNull();
@@ -66,10 +55,9 @@ test('refreshNow on an MFA card returns the requestId for Flinks Connect; a seco
 
     const { requestId } = await world.sim.admin.completeUserReconnect(loginId, first.requestId);
     await handle.signal(reconnectedSignal, { requestId });
-    await until(
+    await eventually(
       () => handle.query(stateQuery),
       (v) => v.status === 'scheduled',
-      'scheduled',
     );
   });
 });
@@ -81,10 +69,9 @@ test('a reconnect with an expired requestId keeps the card waiting, with the err
     const { requestId } = await handle.executeUpdate(refreshNowUpdate, { args: [{}] });
     await world.env.sleep(9 * MINUTE_MS);
     await handle.signal(reconnectedSignal, { requestId: requestId ?? 'missing' });
-    const view = await until(
+    const view = await eventually(
       () => handle.query(stateQuery),
       (v) => v.lastError?.code === 'SESSION_NONEXISTENT',
-      'the expired session error',
     );
     expect(view.status).toBe('awaiting-user-mfa');
   });
@@ -103,10 +90,9 @@ test('after 30 days of waiting, scheduled refresh is turned off; a later reconne
 
     const { requestId } = await world.sim.admin.completeUserReconnect(loginId);
     await handle.signal(reconnectedSignal, { requestId });
-    const back = await until(
+    const back = await eventually(
       () => handle.query(stateQuery),
       (v) => v.status === 'scheduled',
-      'scheduled again',
     );
     expect(back.scheduledRefresh).toBe(true);
     expect((await world.sim.admin.getCard(loginId)).scheduledRefresh).toBe(true);
