@@ -1,4 +1,4 @@
-// A card's world for workflow tests: the Java time-skipping server, the Flinks simulator on the SAME clock
+// A card's world for workflow tests: the Java time-skipping server (or the shared dev server), the Flinks simulator on the SAME clock
 // (the simulator asks the test server what time it is), real workers, and a backend that records
 // notifications. Nothing is mocked: activities call the simulator over HTTP.
 import { createServer, type Server } from 'node:http';
@@ -13,6 +13,7 @@ import { type CardPolicyOverrides } from '../../src/domain/card-policy';
 import { type CardNotification } from '../../src/domain/notifications';
 import { DirectorySink, FlinksClient } from '../../src/flinks';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { connectToDevServer } from '../harness/dev-server';
 import { createTimeSkippingEnv } from '../harness/time-skipping';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
@@ -44,25 +45,16 @@ export interface CardWorld {
 }
 
 export async function createCardWorld(
-  options: { pollsBeforeReady?: number; webhooks?: boolean } = {},
+  options: { pollsBeforeReady?: number; webhooks?: boolean; server?: 'time-skipping' | 'dev-server' } = {},
 ): Promise<CardWorld> {
-  const env = await createTimeSkippingEnv();
-  // The Java test server knows only its built-in search attributes; its operator service adds ours.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      cardSearchAttributes.map((key) => [
-        key.name,
-        key.type === 'DATETIME'
-          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
-  });
+  const devServer = options.server === 'dev-server';
+  // The shared dev server already has the search attributes and runs on real time.
+  const env = devServer ? await connectToDevServer() : await createTimeSkippingEnv();
+  if (!devServer) await registerSearchAttributes(env);
   const sim = await startSimulator({
     secretKey: SECRET,
     apiKey: API_KEY,
-    clock: () => env.currentTimeMs(),
+    clock: devServer ? () => Date.now() : () => env.currentTimeMs(),
     pollsBeforeReady: options.pollsBeforeReady ?? 0,
     webhooks: options.webhooks ?? false,
   });
@@ -195,4 +187,19 @@ export function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean)
     },
     { timeoutMs: 15_000, intervalMs: 50 },
   );
+}
+
+/** The Java test server knows only its built-in search attributes; its operator service adds ours. */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      cardSearchAttributes.map((key) => [
+        key.name,
+        key.type === 'DATETIME'
+          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
 }
