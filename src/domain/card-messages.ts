@@ -50,6 +50,13 @@ export const nightlyStatusSchema = z.object({
 });
 export type NightlyStatusSignal = z.infer<typeof nightlyStatusSchema>;
 
+/** Flinks pushed a refresh's data by webhook (FLINKS_WEBHOOKS=true): the receiver already stored it. */
+export const webhookRefreshSchema = z.object({
+  requestId: z.string().min(1).max(200),
+  lastRefresh: isoDateTimeSchema.nullable(),
+});
+export type WebhookRefreshSignal = z.infer<typeof webhookRefreshSchema>;
+
 export const setScheduledRefreshSchema = z.object({ enabled: z.boolean() });
 export type SetScheduledRefreshSignal = z.infer<typeof setScheduledRefreshSchema>;
 

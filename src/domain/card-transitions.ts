@@ -229,6 +229,18 @@ export function afterSetScheduledRefresh(
   });
 }
 
+/**
+ * Flinks delivered a refresh by webhook. Redeliveries (Flinks retries up to 10 times) change nothing: only a
+ * newer LastRefresh moves the card.
+ */
+export function onWebhookRefresh(state: CardState, lastRefresh: string | null, nowMs: number): CardState {
+  if (state.status === 'disconnected') return state;
+  const refreshAt = lastRefresh ?? toIso(nowMs);
+  if (state.lastSuccessfulRefreshAt !== null && toMs(refreshAt) <= toMs(state.lastSuccessfulRefreshAt))
+    return state;
+  return withSuccess(state, refreshAt, nowMs, refreshAt);
+}
+
 export function afterDisconnect(state: CardState): CardState {
   return {
     ...state,

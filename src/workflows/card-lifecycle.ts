@@ -15,6 +15,7 @@ import {
   reconnectedSchema,
   type RefreshNowResult,
   setScheduledRefreshSchema,
+  webhookRefreshSchema,
 } from '../domain/card-messages';
 import { describeOperation, type Operation } from '../domain/card-operations';
 import { type CardPolicy, type CardPolicyOverrides, resolveCardPolicy } from '../domain/card-policy';
@@ -29,6 +30,7 @@ import {
   nextWakeUp,
   onNightlyStatus,
   onTimer,
+  onWebhookRefresh,
   recordMalformed,
   resumablePendingRequest,
   type Transition,
@@ -44,6 +46,7 @@ import {
   refreshNowUpdate,
   setScheduledRefreshSignal,
   stateQuery,
+  webhookRefreshSignal,
 } from './definitions';
 import { syncCardSearchAttributes } from './card-search-attributes';
 
@@ -52,6 +55,7 @@ export type PendingMessage =
   | { kind: 'nightlyStatus'; payload: unknown }
   | { kind: 'reconnected'; payload: unknown }
   | { kind: 'setScheduledRefresh'; payload: unknown }
+  | { kind: 'webhookRefresh'; payload: unknown }
   | { kind: 'disconnect'; payload: unknown };
 
 export interface CardWorkflowInput extends CardInput {
@@ -111,6 +115,7 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   wf.setHandler(nightlyStatusSignal, accept('nightlyStatus'));
   wf.setHandler(setScheduledRefreshSignal, accept('setScheduledRefresh'));
   wf.setHandler(disconnectSignal, accept('disconnect'));
+  wf.setHandler(webhookRefreshSignal, accept('webhookRefresh'));
   wf.setHandler(stateQuery, () => toCardView(state, policy, Date.now()));
   wf.setHandler(
     refreshNowUpdate,
@@ -276,6 +281,11 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
         const payload = setScheduledRefreshSchema.safeParse(message.payload);
         if (!payload.success) return malformed('setScheduledRefresh', describeZodError(payload.error));
         return run({ kind: 'set-scheduled-refresh', enabled: payload.data.enabled, purpose: 'request' });
+      }
+      case 'webhookRefresh': {
+        const payload = webhookRefreshSchema.safeParse(message.payload);
+        if (!payload.success) return malformed('webhookRefresh', describeZodError(payload.error));
+        return commit(onWebhookRefresh(state, payload.data.lastRefresh, now));
       }
       case 'disconnect': {
         const payload = disconnectSchema.safeParse(message.payload ?? {});

@@ -7,6 +7,7 @@ import {
   type ReconnectedSignal,
   type RefreshNowResult,
   type SetScheduledRefreshSignal,
+  type WebhookRefreshSignal,
 } from '../domain/card-messages';
 
 /** Workflow type names, for code that starts or lists workflows without loading their code. */
@@ -20,6 +21,7 @@ export const cardWorkflowId = (loginId: string): string =>
 export const reconnectedSignal = defineSignal<[ReconnectedSignal]>('reconnected');
 export const nightlyStatusSignal = defineSignal<[NightlyStatusSignal]>('nightlyStatus');
 export const setScheduledRefreshSignal = defineSignal<[SetScheduledRefreshSignal]>('setScheduledRefresh');
+export const webhookRefreshSignal = defineSignal<[WebhookRefreshSignal]>('webhookRefresh');
 export const disconnectSignal = defineSignal<[DisconnectSignal]>('disconnect');
 
 /** The contract's `{}`: the user is present, nothing else to say. */

@@ -6,6 +6,7 @@ import {
   refreshNowUpdate,
   setScheduledRefreshSignal,
   stateQuery,
+  webhookRefreshSignal,
 } from '../../src/workflows/definitions';
 import { type CardWorld, createCardWorld, eventually, workflowTaskFailures } from './card-env';
 
@@ -177,6 +178,22 @@ describe('backend commands', () => {
       world.backendDown.value = false;
     }
     expect((await handle.result()).status).toBe('disconnected');
+  });
+});
+
+describe('webhooks', () => {
+  test('a webhook refresh renews the success window; a redelivery changes nothing', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId, policy: { webhooks: true } });
+    await world.env.sleep(3 * DAY_MS);
+    const lastRefresh = new Date(await world.now()).toISOString();
+    for (let i = 0; i < 3; i++) await handle.signal(webhookRefreshSignal, { requestId: 'wh-1', lastRefresh });
+    const view = await eventually(
+      () => handle.query(stateQuery),
+      (v) => v.lastSuccessfulRefreshAt === lastRefresh,
+    );
+    expect(view.eligibleUntil).toBe(new Date(Date.parse(lastRefresh) + 7 * DAY_MS).toISOString());
+    expect(view.malformedMessages.count).toBe(0);
   });
 });
 
