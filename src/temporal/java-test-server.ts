@@ -154,7 +154,7 @@ async function prepare({ dir, wrapper, java, mvn, pomPath, env, log }: PrepareOp
   const cpFile = classpathFile(dir);
 
   let started = Date.now();
-  log('  resolving the classpath with Maven (first time downloads ~40 jars from Maven Central)');
+  log('  resolving the classpath with Maven (~40 jars, downloaded from Maven Central unless ~/.m2 has them)');
   const mvnResult = await runCommand(
     mvn,
     [

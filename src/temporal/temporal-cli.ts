@@ -1,6 +1,6 @@
 // Finds or builds the Temporal CLI, whose `server start-dev` is the dev server used by integration tests and the demo.
 import { type EphemeralServerExecutable } from '@temporalio/testing';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { findOnPath, formatSeconds, isExecutableFile, runCommand, sameFile, tail } from './exec';
@@ -90,7 +90,15 @@ export async function resolveTemporalCli(
   }
 
   if (go && install) {
+    // `go install` refuses to overwrite a file that is not a Go binary: set the old one aside, restore it on failure.
+    const previous = `${installed}.previous`;
+    const setAside = existsSync(installed);
+    if (setAside) renameSync(installed, previous);
     const failure = await goInstall(env, go, log, options.progressIntervalMs ?? 15_000);
+    if (setAside) {
+      if (failure) renameSync(previous, installed);
+      else rmSync(previous, { force: true });
+    }
     if (!failure && isExecutableFile(installed)) {
       return existing(
         installed,
@@ -149,7 +157,8 @@ async function goInstall(
   const target = `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`;
   log(`Building the Temporal CLI: go install ${target} -> ${go.binDir}`);
   log(
-    `  first build only: downloads ~160 modules, compiles ~${APPROX_PACKAGES} packages (about 3 min on 2 cores)`,
+    `  a cold build downloads ~160 modules and compiles ~${APPROX_PACKAGES} packages (3-5 min on 2 cores); ` +
+      "Go's caches make later builds take seconds",
   );
   const started = Date.now();
   let downloaded = 0;
