@@ -1,7 +1,7 @@
 // createWorkers: two workers on one connection, each activity group on its own task queue, graceful shutdown.
 import { Context } from '@temporalio/activity';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { type ActivityBundle } from '../../src/activities';
 import { loadConfig } from '../../src/config';
 import { createWorkers } from '../../src/worker';
@@ -107,6 +107,44 @@ describe('worker', () => {
 
     expect(finished).toBe(true);
     await handle.terminate('test over');
+  });
+
+  it('runs as `npm run worker` does, and stops gracefully on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/worker.ts'], {
+      cwd: `${__dirname}/../..`,
+      env: {
+        PATH: process.env.PATH,
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: env.namespace,
+        TEMPORAL_TASK_QUEUE: uniqueTaskQueue('worker-process'),
+        FLINKS_TASK_QUEUE: uniqueTaskQueue('worker-process-flinks'),
+        FLINKS_BASE_URL: 'http://127.0.0.1:9/v3/customer/BankingServices',
+        FLINKS_SECRET_KEY: 'not-used',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const started = new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Worker started')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await Promise.race([
+        started,
+        exited.then(() => Promise.reject(new Error(`worker exited early:\n${output}`))),
+      ]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('Worker stopped');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('exits with one line naming the variable when the configuration is invalid', () => {
