@@ -135,10 +135,8 @@ describe('worker', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await Promise.race([
-        started,
-        exited.then(() => Promise.reject(new Error(`worker exited early:\n${output}`))),
-      ]);
+      const ready = await Promise.race([started.then(() => true), exited.then(() => false)]);
+      if (!ready) throw new Error(`the worker exited before it started:\n${output}`);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output).toContain('Worker stopped');
