@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseIpList } from './api/ip-allow-list';
+import { parseByteSize } from './domain/byte-size';
 import { parseDuration } from './domain/duration';
+import { type EncryptionKeys, encryptionKeysSchema } from './codec/encryption-keys';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -20,6 +23,18 @@ export interface TemporalConfig {
   taskQueue: string;
   apiKey?: string;
   tls?: TemporalTlsConfig;
+  /** TEMPORAL_ENCRYPTION_KEYS, newest first: set, every payload is encrypted (src/codec/data-converter.ts). */
+  encryptionKeys?: EncryptionKeys;
+}
+
+/** `npm run codec-server`: decrypts payloads for the Temporal Web UI and CLI. */
+export interface CodecServerConfig {
+  host: string;
+  port: number;
+  /** The Web UI's origin, the only one CORS lets read answers (and the only Origin accepted at all). */
+  corsOrigin: string;
+  /** Required as `Authorization: Bearer <token>` when set; may be unset only on a loopback host. */
+  authToken?: string;
 }
 
 export interface FlinksConfig {
@@ -36,6 +51,24 @@ export interface FlinksConfig {
   pollTimeoutMs: number;
 }
 
+/** The HTTP API (`npm start`, `npm run api`). */
+export interface ApiConfig {
+  /** Bearer token of every route but /healthz; `npm start` generates one when unset, `npm run api` refuses. */
+  token?: string;
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  /** Peers whose X-Forwarded-For is believed (a TLS-terminating proxy in front of the API). */
+  trustedProxies: string[];
+  webhook: {
+    /** Shared secret Flinks sends as `?token=` (the URL given to Flinks support); unset = no secret check. */
+    secret?: string;
+    /** Addresses allowed to POST webhooks; empty = any. */
+    allowedIps: string[];
+    bodyLimitBytes: number;
+  };
+}
+
 export interface AppConfig {
   temporal: TemporalConfig;
   flinks: FlinksConfig;
@@ -45,7 +78,9 @@ export interface AppConfig {
   worker: { shutdownGraceMs: number };
   /** The nightly routine's schedule: daily at this UTC time ('HH:MM'), after Flinks' 04:00-08:00 UTC job. */
   routine: { scheduleTime: string };
+  codecServer: CodecServerConfig;
   logLevel: LogLevel;
+  api: ApiConfig;
 }
 
 /** What a client-only process (API, CLI, tests) gets: the Flinks credentials may be absent. */
@@ -88,6 +123,15 @@ const QUOTABLE = new Set([
   'LOG_LEVEL',
   'TEMPORAL_ADDRESS',
   'ROUTINE_SCHEDULE_TIME',
+  'API_HOST',
+  'API_PORT',
+  'API_BODY_LIMIT',
+  'WEBHOOK_BODY_LIMIT',
+  'WEBHOOK_ALLOWED_IPS',
+  'API_TRUSTED_PROXIES',
+  'CODEC_SERVER_HOST',
+  'CODEC_SERVER_PORT',
+  'CODEC_CORS_ORIGIN',
 ]);
 
 // Empty variables (`FOO=` in a compose file or .env) mean "unset".
@@ -132,6 +176,32 @@ function positiveNumber(defaultValue: number, { integer = false }: { integer?: b
   });
 }
 
+function byteSize(defaultValue: string) {
+  return withDefault(defaultValue).transform((v, ctx) => {
+    try {
+      return parseByteSize(v);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a size like '64kb', '32mb' or '1gb'" });
+      return z.NEVER;
+    }
+  });
+}
+
+const ipList = optionalText.transform((v, ctx) => {
+  try {
+    return parseIpList(v);
+  } catch (error) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has ${(error as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+// A guessable token would open every card to whoever guesses it; generated ones are 43 characters.
+const secretToken = optionalText.refine(
+  (v) => v === undefined || v.trim().length >= 16,
+  'must be at least 16 characters (e.g. `openssl rand -base64 32`)',
+);
+
 const pem = optionalText.transform((v, ctx) => {
   if (v === undefined) return undefined;
   // Inline PEM (often with literal "\n" in .env files) or a path to a PEM file.
@@ -160,6 +230,7 @@ const envSchema = z.object({
   TEMPORAL_TLS_CERT: pem,
   TEMPORAL_TLS_KEY: pem,
   TEMPORAL_TLS_CA: pem,
+  TEMPORAL_ENCRYPTION_KEYS: optionalText.pipe(encryptionKeysSchema.optional()),
   FLINKS_BASE_URL: httpUrl(),
   FLINKS_SECRET_KEY: optionalText,
   FLINKS_API_KEY: optionalText,
@@ -182,6 +253,34 @@ const envSchema = z.object({
     (v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v),
     "must be a UTC time 'HH:MM'",
   ),
+  CODEC_SERVER_HOST: withDefault('127.0.0.1'),
+  CODEC_SERVER_PORT: withDefault('8888').transform((v, ctx) => {
+    const port = Number(v);
+    if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a port number (0 to 65535)' });
+    return z.NEVER;
+  }),
+  CODEC_CORS_ORIGIN: withDefault('http://localhost:8233').refine(
+    (v) => isHttpUrl(v) && new URL(v).origin === v,
+    'must be an origin: scheme://host[:port], no path or trailing slash (e.g. http://localhost:8233)',
+  ),
+  CODEC_AUTH_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters (e.g. openssl rand -hex 32)',
+  ),
+  API_TOKEN: secretToken,
+  API_HOST: withDefault('127.0.0.1'),
+  API_PORT: withDefault('3000').transform((v, ctx) => {
+    const port = Number(v);
+    if (/^\d+$/.test(v) && port <= 65_535) return port;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a port number (0-65535)' });
+    return z.NEVER;
+  }),
+  API_BODY_LIMIT: byteSize('64kb'),
+  API_TRUSTED_PROXIES: ipList,
+  WEBHOOK_SECRET: secretToken,
+  WEBHOOK_ALLOWED_IPS: ipList,
+  WEBHOOK_BODY_LIMIT: byteSize('32mb'),
   LOG_LEVEL: withDefault('info')
     .transform((v) => v.toLowerCase())
     .refine(
@@ -225,6 +324,14 @@ export function loadConfig(
       message: `must be set together with ${hasCert ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS needs both)`,
     });
   }
+  // Decrypted payloads are only for whoever holds the token, unless the server is reachable from this machine alone.
+  const codecHost = env.CODEC_SERVER_HOST?.trim() || '127.0.0.1';
+  if (!isLoopback(codecHost) && !env.CODEC_AUTH_TOKEN?.trim()) {
+    problems.push({
+      variable: 'CODEC_AUTH_TOKEN',
+      message: `is required when CODEC_SERVER_HOST is not a loopback address (got ${JSON.stringify(codecHost)})`,
+    });
+  }
   const [first, ...rest] = problems;
   if (first || !parsed.success)
     throw new ConfigError(first ? [first, ...rest] : [{ variable: 'environment', message: 'is invalid' }]);
@@ -245,6 +352,7 @@ export function loadConfig(
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       apiKey: e.TEMPORAL_API_KEY,
       tls,
+      encryptionKeys: e.TEMPORAL_ENCRYPTION_KEYS,
     },
     flinks: {
       baseUrl: e.FLINKS_BASE_URL,
@@ -261,7 +369,25 @@ export function loadConfig(
     dataSink: { dir: e.DATA_SINK_DIR, url: e.DATA_SINK_URL },
     worker: { shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE },
     routine: { scheduleTime: e.ROUTINE_SCHEDULE_TIME },
+    codecServer: {
+      host: e.CODEC_SERVER_HOST,
+      port: e.CODEC_SERVER_PORT,
+      corsOrigin: e.CODEC_CORS_ORIGIN,
+      authToken: e.CODEC_AUTH_TOKEN,
+    },
     logLevel: e.LOG_LEVEL,
+    api: {
+      token: e.API_TOKEN,
+      host: e.API_HOST,
+      port: e.API_PORT,
+      bodyLimitBytes: e.API_BODY_LIMIT,
+      trustedProxies: e.API_TRUSTED_PROXIES,
+      webhook: {
+        secret: e.WEBHOOK_SECRET,
+        allowedIps: e.WEBHOOK_ALLOWED_IPS,
+        bodyLimitBytes: e.WEBHOOK_BODY_LIMIT,
+      },
+    },
   } as AppConfig | ClientConfig;
 }
 
@@ -299,6 +425,7 @@ export function redactedConfig(config: AppConfig | ClientConfig): unknown {
         clientKey: secret(tls.clientKeyPem),
         serverRootCa: tls.serverRootCaPem === undefined ? undefined : '[set]',
       },
+      encryptionKeys: config.temporal.encryptionKeys?.map((key) => `${key.id}: [redacted]`),
     },
     flinks: {
       ...config.flinks,
@@ -311,6 +438,12 @@ export function redactedConfig(config: AppConfig | ClientConfig): unknown {
       signingSecret: secret(config.backend.signingSecret),
     },
     dataSink: { ...config.dataSink, url: url(config.dataSink.url) },
+    api: {
+      ...config.api,
+      token: secret(config.api.token),
+      webhook: { ...config.api.webhook, secret: secret(config.api.webhook.secret) },
+    },
+    codecServer: { ...config.codecServer, authToken: secret(config.codecServer.authToken) },
   };
 }
 
@@ -327,6 +460,10 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function redactUrl(value: string): string {

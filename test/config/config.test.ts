@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       dataSink: { dir: resolve('.data/sink'), url: undefined },
       worker: { shutdownGraceMs: 30_000 },
       routine: { scheduleTime: '08:30' },
+      codecServer: { host: '127.0.0.1', port: 8888, corsOrigin: 'http://localhost:8233', authToken: undefined },
       logLevel: 'info',
     });
   });
