@@ -12,6 +12,7 @@ import {
 } from '@temporalio/worker';
 import { type ActivityBundle, createActivities } from './activities';
 import { flinksActivitiesPerSecond } from './activities/flinks-rate';
+import { dataConverter } from './codec/data-converter';
 import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
 
@@ -47,10 +48,14 @@ export async function createWorkers(
   connection: NativeConnection,
   overrides: WorkerOverrides = {},
 ): Promise<FlinksRefreshWorkers> {
+  // Payload encryption (TEMPORAL_ENCRYPTION_KEYS) for the workers and for the client below: one converter for both.
+  const converter = dataConverter(config.temporal);
   // The nightly routine's activities count, list and signal cards: a client over the worker's own connection.
   const activities =
     overrides.activities ??
-    createActivities(config, { client: new Client({ connection, namespace: config.temporal.namespace }) });
+    createActivities(config, {
+      client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: converter }),
+    });
   const ownsActivities = overrides.activities === undefined;
   let main: Worker | undefined;
   try {
@@ -59,6 +64,7 @@ export async function createWorkers(
       namespace: config.temporal.namespace,
       // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
       shutdownGraceTime: config.worker.shutdownGraceMs,
+      dataConverter: converter,
     };
     const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = overrides.workflowBundle
       ? { workflowBundle: overrides.workflowBundle }

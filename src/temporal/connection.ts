@@ -1,6 +1,7 @@
 // Connection options from our configuration, shared by the worker (NativeConnection) and clients (Connection).
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { dataConverter } from '../codec/data-converter';
 import { type TemporalConfig } from '../config';
 
 /** The subset both `NativeConnection.connect` and `Connection.connect` accept. */
@@ -33,8 +34,8 @@ export function connectNative(temporal: TemporalConfig): Promise<NativeConnectio
   return NativeConnection.connect(connectionOptions(temporal));
 }
 
-/** For client-only processes; close with `client.connection.close()`. */
+/** For client-only processes; close with `client.connection.close()`. Payloads encrypted when the config says so. */
 export async function connectClient(temporal: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(temporal));
-  return new Client({ connection, namespace: temporal.namespace });
+  return new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverter(temporal) });
 }
