@@ -37,7 +37,8 @@ describe('parseDuration', () => {
 describe('loadConfig', () => {
   it('applies the defaults', () => {
     const config = loadConfig(worker);
-    expect(config).toEqual({
+    // toMatchObject: other sections (API, codec server, …) are tested where they are used.
+    expect(config).toMatchObject({
       temporal: {
         address: 'localhost:7233',
         namespace: 'default',
