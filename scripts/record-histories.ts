@@ -3,6 +3,7 @@
 // must keep replaying (see "Changing a workflow safely" in the README), so keep the old files too.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type temporal } from '@temporalio/proto';
 import { cardScenarios } from '../test/replay/card-scenarios';
 import { historyToJson } from '../test/replay/history-json';
 import { createCardWorld } from '../test/workflows/card-env';
@@ -15,17 +16,15 @@ async function main(): Promise<void> {
       const started = Date.now();
       const handle = await scenario.run(world);
       // Every run of the chain: continue-as-new leaves one history per run, linked by its last event.
-      const runIds: string[] = [];
-      let runId: string | undefined = handle.firstExecutionRunId;
-      while (runId) {
-        runIds.push(runId);
-        const history = await world.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      let runId: string | null = handle.firstExecutionRunId;
+      for (let run = 1; runId !== null; run++) {
+        const history: temporal.api.history.v1.IHistory = await world.env.client.workflow
+          .getHandle(handle.workflowId, runId)
+          .fetchHistory();
         const last = history.events?.[history.events.length - 1];
-        runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-      }
-      for (const [i, runId] of runIds.entries()) {
-        const history = await world.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-        const file = join(dir, `${scenario.name}${runIds.length > 1 ? `-run${i + 1}` : ''}.json`);
+        runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? null;
+        const suffix = run > 1 || runId !== null ? `-run${run}` : '';
+        const file = join(dir, `${scenario.name}${suffix}.json`);
         await writeFile(file, historyToJson(history) + '\n');
         console.log(`${file}: ${history.events?.length ?? 0} events (${Date.now() - started} ms)`);
       }

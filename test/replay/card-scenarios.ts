@@ -1,6 +1,6 @@
 // Card lives that cover every path of cardLifecycle: recorded as histories for the replay test
 // (scripts/record-histories.ts) so that a workflow change that breaks running cards fails CI.
-import { type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time';
 import { type cardLifecycle } from '../../src/workflows/card-lifecycle';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../src/workflows/definitions';
 import { type CardWorld, eventually } from '../workflows/card-env';
 
-type CardHandle = WorkflowHandle<typeof cardLifecycle>;
+type CardHandle = WorkflowHandleWithFirstExecutionRunId<typeof cardLifecycle>;
 
 export interface CardScenario {
   name: string;

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createBackendActivities, createFlinksActivities, BackendNotifier } from '../../src/activities';
@@ -37,7 +37,7 @@ export interface CardWorld {
   backendDown: { value: boolean };
   startCard(
     input: Omit<CardWorkflowInput, 'policy'> & { policy?: CardPolicyOverrides },
-  ): Promise<WorkflowHandle<typeof cardLifecycle>>;
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof cardLifecycle>>;
   /** Runs `fn`, then fails if a worker died meanwhile. */
   run<T>(fn: () => Promise<T>): Promise<T>;
   now(): Promise<number>;
