@@ -24,7 +24,10 @@ export function fromJsonPayload({ metadata, data }: JsonPayload): Payload {
   };
 }
 
-export function toJsonPayload({ metadata, data }: Payload): { metadata: Record<string, string>; data: string } {
+export function toJsonPayload({ metadata, data }: Payload): {
+  metadata: Record<string, string>;
+  data: string;
+} {
   return {
     metadata: Object.fromEntries(
       Object.entries(metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),

@@ -62,7 +62,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     const origin = req.headers.origin;
     // Only the UI's pages may call: a page elsewhere could otherwise have a signed-in user's browser decode for it.
     if (origin !== undefined && origin !== options.corsOrigin) {
-      throw new Refusal(403, `Origin ${origin} is not allowed: this codec server serves ${options.corsOrigin}`);
+      throw new Refusal(
+        403,
+        `Origin ${origin} is not allowed: this codec server serves ${options.corsOrigin}`,
+      );
     }
     const path = new URL(req.url ?? '/', 'http://codec').pathname;
     if (req.method === 'OPTIONS') {
@@ -74,13 +77,17 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       });
       return;
     }
-    if (options.authToken !== undefined && !bearerTokenMatches(req.headers.authorization, options.authToken)) {
+    if (
+      options.authToken !== undefined &&
+      !bearerTokenMatches(req.headers.authorization, options.authToken)
+    ) {
       throw new Refusal(401, 'Authorization: Bearer <CODEC_AUTH_TOKEN> is missing or wrong', {
         'www-authenticate': 'Bearer realm="codec"',
       });
     }
     if (!Object.hasOwn(ROUTES, path)) throw new Refusal(404, `No route ${path}: POST /encode or /decode`);
-    if (req.method !== 'POST') throw new Refusal(405, `${req.method} is not allowed: POST`, { allow: 'POST, OPTIONS' });
+    if (req.method !== 'POST')
+      throw new Refusal(405, `${req.method} is not allowed: POST`, { allow: 'POST, OPTIONS' });
     // Also keeps out cross-site "simple" requests (text/plain, forms), which browsers send without a preflight.
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       throw new Refusal(415, 'Content-Type must be application/json');
@@ -88,7 +95,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     const body = payloadsBodySchema.safeParse(parseJson(await readBody(req, maxBodyBytes)));
     if (!body.success) {
       const issue = body.error.issues[0];
-      throw new Refusal(400, `Body must be { payloads: [{ metadata, data }] }: ${issue?.path.join('.')} ${issue?.message}`);
+      throw new Refusal(
+        400,
+        `Body must be { payloads: [{ metadata, data }] }: ${issue?.path.join('.')} ${issue?.message}`,
+      );
     }
     const payloads = body.data.payloads.map(fromJsonPayload);
     try {
@@ -103,22 +113,27 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     }
   };
 
-  const server = createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 }, (req, res) => {
-    // Every answer to the UI's origin carries CORS headers, errors included, so the UI can show why.
-    if (req.headers.origin === options.corsOrigin) {
-      res.setHeader('access-control-allow-origin', options.corsOrigin);
-      res.setHeader('access-control-allow-credentials', 'true');
-    }
-    res.setHeader('vary', 'Origin');
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof Refusal) {
-        send(res, error.status, { error: error.message }, error.headers);
-        return;
+  const server = createServer(
+    { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      // Every answer to the UI's origin carries CORS headers, errors included, so the UI can show why.
+      if (req.headers.origin === options.corsOrigin) {
+        res.setHeader('access-control-allow-origin', options.corsOrigin);
+        res.setHeader('access-control-allow-credentials', 'true');
       }
-      log(`codec server: ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
-      send(res, 500, { error: 'Internal error' });
-    });
-  });
+      res.setHeader('vary', 'Origin');
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof Refusal) {
+          send(res, error.status, { error: error.message }, error.headers);
+          return;
+        }
+        log(
+          `codec server: ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        send(res, 500, { error: 'Internal error' });
+      });
+    },
+  );
   server.headersTimeout = Math.min(5_000, requestTimeoutMs);
   server.on('clientError', (_error, socket) => socket.destroy());
 

@@ -22,7 +22,9 @@ function configError(env: Record<string, string>): ConfigError {
 describe('TEMPORAL_ENCRYPTION_KEYS', () => {
   it('is optional: unset or empty, payloads stay plain', () => {
     expect(loadConfig({}, { requireFlinks: false }).temporal.encryptionKeys).toBeUndefined();
-    expect(loadConfig({ TEMPORAL_ENCRYPTION_KEYS: ' ' }, { requireFlinks: false }).temporal.encryptionKeys).toBeUndefined();
+    expect(
+      loadConfig({ TEMPORAL_ENCRYPTION_KEYS: ' ' }, { requireFlinks: false }).temporal.encryptionKeys,
+    ).toBeUndefined();
     expect(loadDataConverter({})).toEqual({});
   });
 
@@ -39,13 +41,21 @@ describe('TEMPORAL_ENCRYPTION_KEYS', () => {
 
   it('never shows a key when the configuration is printed or logged', () => {
     const config = loadConfig({ TEMPORAL_ENCRYPTION_KEYS: `key-a:${KEY_A}` }, { requireFlinks: false });
-    const printed = [inspect(config, { depth: 10 }), JSON.stringify(config), JSON.stringify(redactedConfig(config))];
+    const printed = [
+      inspect(config, { depth: 10 }),
+      JSON.stringify(config),
+      JSON.stringify(redactedConfig(config)),
+    ];
     for (const text of printed) expect(text).not.toContain(KEY_A.slice(0, 12));
     expect(redactedConfig(config)).toMatchObject({ temporal: { encryptionKeys: ['key-a: [redacted]'] } });
   });
 
   it.each([
-    ['a key of the wrong length', `key-a:${Buffer.alloc(24, 7).toString('base64')}`, /key 'key-a' is 24 bytes; AES-256 needs 32/],
+    [
+      'a key of the wrong length',
+      `key-a:${Buffer.alloc(24, 7).toString('base64')}`,
+      /key 'key-a' is 24 bytes; AES-256 needs 32/,
+    ],
     ['a key that is not base64', `key-a:${KEY_A.slice(0, 40)}!!!=`, /key 'key-a' is not base64/],
     ['an entry without a key id', KEY_A, /entry 1 of 1 must be <key-id>:<base64 key>/],
     ['an empty entry', `key-a:${KEY_A},`, /entry 2 of 2 must be <key-id>:<base64 key>/],

@@ -54,7 +54,13 @@ let guarded: CodecServer;
 
 beforeAll(async () => {
   open = await startCodecServer({ codec, port: 0, corsOrigin: UI, maxBodyBytes: 4096 });
-  guarded = await startCodecServer({ codec, port: 0, corsOrigin: UI, authToken: TOKEN, requestTimeoutMs: 500 });
+  guarded = await startCodecServer({
+    codec,
+    port: 0,
+    corsOrigin: UI,
+    authToken: TOKEN,
+    requestTimeoutMs: 500,
+  });
 });
 afterAll(async () => {
   await Promise.all([open?.close(), guarded?.close()]);
@@ -63,7 +69,10 @@ afterAll(async () => {
 describe('encode and decode', () => {
   it('decodes what the workers encrypted, for the UI, with CORS headers for its origin', async () => {
     const encrypted = await codec.encode([defaultPayloadConverter.toPayload(card)]);
-    const reply = await call(open, { headers: fromUi(), body: JSON.stringify({ payloads: encrypted.map(toJsonPayload) }) });
+    const reply = await call(open, {
+      headers: fromUi(),
+      body: JSON.stringify({ payloads: encrypted.map(toJsonPayload) }),
+    });
     expect(reply.status).toBe(200);
     expect(reply.headers['access-control-allow-origin']).toBe(UI);
     expect(reply.headers['cache-control']).toBe('no-store');
@@ -75,7 +84,11 @@ describe('encode and decode', () => {
 
   it('encodes with the newest key, and decodes its own output; plain payloads pass through decode', async () => {
     const plain = toJsonPayload(defaultPayloadConverter.toPayload(card));
-    const encoded = await call(open, { path: '/encode', headers: fromUi(), body: JSON.stringify({ payloads: [plain] }) });
+    const encoded = await call(open, {
+      path: '/encode',
+      headers: fromUi(),
+      body: JSON.stringify({ payloads: [plain] }),
+    });
     expect(encoded.status).toBe(200);
     const { payloads } = encoded.json() as { payloads: { metadata: Record<string, string>; data: string }[] };
     expect(Buffer.from(payloads[0]!.metadata['encryption-key-id']!, 'base64').toString()).toBe('key-2026-11');
@@ -92,7 +105,10 @@ describe('encode and decode', () => {
   it('names the unknown key id, with no stack trace', async () => {
     const other = new EncryptionCodec(parseKeys(keysVariable('key-elsewhere')));
     const foreign = await other.encode([defaultPayloadConverter.toPayload(card)]);
-    const reply = await call(open, { headers: fromUi(), body: JSON.stringify({ payloads: foreign.map(toJsonPayload) }) });
+    const reply = await call(open, {
+      headers: fromUi(),
+      body: JSON.stringify({ payloads: foreign.map(toJsonPayload) }),
+    });
     expect(reply.status).toBe(422);
     expect(reply.json()).toEqual({ error: expect.stringContaining("encrypted with key 'key-elsewhere'") });
     expect(reply.text).not.toMatch(/\bat .*\.ts:\d+/);
@@ -100,7 +116,12 @@ describe('encode and decode', () => {
 
   it.each([
     ['a body that is not JSON', '{"payloads": [', 400, 'Body is not JSON'],
-    ['a body of the wrong shape', '{"payloads": [{"data": 42}]}', 400, 'Body must be { payloads: [{ metadata, data }] }: payloads.0.data'],
+    [
+      'a body of the wrong shape',
+      '{"payloads": [{"data": 42}]}',
+      400,
+      'Body must be { payloads: [{ metadata, data }] }: payloads.0.data',
+    ],
     ['data that is not base64', '{"payloads": [{"data": "%%%"}]}', 400, 'must be base64'],
   ])('refuses %s', async (_what, body, status, message) => {
     const reply = await call(open, { headers: fromUi(), body });
@@ -112,7 +133,10 @@ describe('encode and decode', () => {
     expect((await call(open, { path: '/', headers: fromUi(), body: '{}' })).status).toBe(404);
     const get = await call(open, { method: 'GET', headers: { origin: UI } });
     expect([get.status, get.headers.allow]).toEqual([405, 'POST, OPTIONS']);
-    const form = await call(open, { headers: fromUi({ 'content-type': 'text/plain' }), body: '{"payloads":[]}' });
+    const form = await call(open, {
+      headers: fromUi({ 'content-type': 'text/plain' }),
+      body: '{"payloads":[]}',
+    });
     expect(form.status).toBe(415);
   });
 });

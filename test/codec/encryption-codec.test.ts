@@ -43,7 +43,10 @@ describe('EncryptionCodec', () => {
   it('round-trips a payload, metadata included, and shows nothing of it', async () => {
     const plain = defaultPayloadConverter.toPayload(card);
     const [encrypted] = await codec.encode([plain]);
-    expect(encrypted?.metadata && Object.keys(encrypted.metadata).sort()).toEqual(['encoding', 'encryption-key-id']);
+    expect(encrypted?.metadata && Object.keys(encrypted.metadata).sort()).toEqual([
+      'encoding',
+      'encryption-key-id',
+    ]);
     expect(metadataText(encrypted!, 'encoding')).toBe('binary/encrypted');
     expect(metadataText(encrypted!, 'encryption-key-id')).toBe('key-2026-11');
     for (const text of [card.loginId, 'Banque', 'json/plain']) expect(contains(encrypted!, text)).toBe(false);
