@@ -9,7 +9,7 @@ import { HARNESS_ENV } from './env-keys';
 import { devServerExecutable } from './executables';
 import { HarnessError } from './harness-error';
 import { installTestRuntime } from './runtime';
-import { contractSearchAttributes } from './search-attributes';
+import { cardSearchAttributes } from '../../src/workflows/search-attributes';
 
 /** Server options shared by the global dev server and private ones: every contract search attribute registered. */
 export function devServerOptions(
@@ -18,7 +18,7 @@ export function devServerOptions(
 ): NonNullable<LocalTestWorkflowEnvironmentOptions['server']> {
   return {
     executable,
-    searchAttributes: contractSearchAttributes,
+    searchAttributes: [...cardSearchAttributes],
     // Only errors: the dev server's warnings would interleave with jest's output.
     log: { format: 'pretty', level: 'error' },
     extraArgs: [
