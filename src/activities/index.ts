@@ -2,7 +2,7 @@
 import { log } from '@temporalio/activity';
 import { type Client } from '@temporalio/client';
 import { type AppConfig } from '../config';
-import { type DataSink, DirectorySink, FlinksClient, type FlinksLogger, HttpSink } from '../flinks';
+import { closeDataSink, createDataSink, type DataSink, FlinksClient, type FlinksLogger } from '../flinks';
 import { createBackendActivities } from './backend-activities';
 import { BackendNotifier } from './backend-notifier';
 import { createFlinksActivities } from './flinks-activities';
@@ -50,10 +50,7 @@ export function createActivities(
       logger: activityLogger,
     });
   const sink =
-    deps.sink ??
-    (config.dataSink.url
-      ? new HttpSink({ url: config.dataSink.url, hmacSecret: config.backend.signingSecret ?? '' })
-      : new DirectorySink(config.dataSink.dir));
+    deps.sink ?? createDataSink({ ...config.dataSink, signingSecret: config.backend.signingSecret });
   const notifier = new BackendNotifier({
     url: config.backend.notifyUrl ?? null,
     signingSecret: config.backend.signingSecret ?? null,
@@ -65,7 +62,7 @@ export function createActivities(
     ...(deps.client ? { routine: createRoutineActivities({ client: deps.client }) } : {}),
     close: async () => {
       await flinks.close();
-      if (sink instanceof HttpSink) await sink.close();
+      await closeDataSink(sink);
     },
   };
 }

@@ -18,6 +18,7 @@ import {
   describeZodError,
   loginIdSchema,
   type RefreshNowResult,
+  webhookRefreshSchema,
 } from '../domain/card-messages';
 import { cardPolicyOverridesSchema } from '../domain/card-policy';
 import { cardQuery } from '../domain/routine-shards';
@@ -32,6 +33,7 @@ import {
   refreshNowUpdate,
   setScheduledRefreshSignal,
   stateQuery,
+  webhookRefreshSignal,
 } from '../workflows/definitions';
 import { FlinksCardStatus, FlinksLoginId } from '../workflows/search-attributes';
 import {
@@ -50,6 +52,7 @@ export const connectOptionsSchema = cardInputSchema
 export type ConnectOptions = z.infer<typeof connectOptionsSchema>;
 
 const requestIdSchema = z.string().min(1).max(200);
+const webhookRefreshInputSchema = webhookRefreshSchema.strict();
 const disconnectOptionsSchema = z.object({ deleteData: z.boolean().optional() }).strict();
 export const listCardsOptionsSchema = z
   .object({
@@ -209,6 +212,27 @@ export class FlinksRefreshClient {
       this.temporal.workflow
         .getHandle(cardWorkflowId(id))
         .signal(setScheduledRefreshSignal, { enabled: parsed }),
+    );
+  }
+
+  /**
+   * Flinks delivered a refresh by webhook and its data is stored: the card renews its success window. Redeliveries
+   * (the same LastRefresh) change nothing in the card.
+   */
+  async webhookRefresh(loginId: string, requestId: string, lastRefresh: string | null): Promise<void> {
+    const id = validLoginId(loginId);
+    const parsed = validRequest(webhookRefreshInputSchema, { requestId, lastRefresh }, 'webhook refresh');
+    await this.call(id, () =>
+      this.temporal.workflow.getHandle(cardWorkflowId(id)).signal(webhookRefreshSignal, parsed),
+    );
+  }
+
+  /** Resolves when Temporal answers within `timeoutMs`; TemporalUnavailableError otherwise (health checks). */
+  async ping(timeoutMs = 5_000): Promise<void> {
+    await unavailableAsNamed(() =>
+      this.temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
+        this.temporal.workflowService.getSystemInfo({}),
+      ),
     );
   }
 

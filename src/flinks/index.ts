@@ -30,6 +30,7 @@ export { DirectorySink } from './sinks/directory-sink';
 export { HttpSink, type HttpSinkOptions } from './sinks/http-sink';
 export { SIGNATURE_HEADER, signBody, verifyBodySignature } from './sinks/signature';
 export { deliverAccountsDetail } from './sinks/deliver';
+export { closeDataSink, createDataSink, type DataSinkSettings } from './sinks/create-data-sink';
 export {
   classifyFlinksError,
   ELIGIBILITY_KEEPING_CODES,

@@ -1,0 +1,74 @@
+// Any error thrown while serving a request becomes one JSON answer. Refusals keep their message; anything
+// unexpected is a 500 with a generic message and an id that is logged with the details (never a stack trace).
+import { randomUUID } from 'node:crypto';
+import {
+  CardDisconnectedError,
+  CardNotFoundError,
+  InvalidLoginIdError,
+  InvalidRequestError,
+  TemporalUnavailableError,
+} from '../client';
+import { DataSinkError, type FlinksLogger } from '../flinks';
+import { HttpError } from './http-errors';
+import { type Reply } from './router';
+
+/** How long a caller should wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = '5';
+
+export function errorReply(
+  error: unknown,
+  log: FlinksLogger,
+  context: { method: string; path: string },
+): Reply {
+  if (error instanceof HttpError) {
+    return {
+      status: error.status,
+      headers: error.headers,
+      body: { error: error.name, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+    };
+  }
+  if (error instanceof InvalidLoginIdError) {
+    return refusal(400, error, [{ field: 'loginId', message: 'must be a UUID (a Flinks loginId)' }]);
+  }
+  if (error instanceof InvalidRequestError) return refusal(400, error);
+  if (error instanceof CardNotFoundError) return refusal(404, error);
+  // The card exists but is closed (or closing): connect it again; 409 says "not in this state".
+  if (error instanceof CardDisconnectedError) return refusal(409, error);
+  if (error instanceof TemporalUnavailableError) {
+    log.warn('Temporal unavailable', { ...context, reason: error.message });
+    return {
+      status: 503,
+      headers: { 'retry-after': RETRY_AFTER_SECONDS },
+      body: {
+        error: error.name,
+        message: 'Temporal is unavailable right now; nothing was changed. Retry in a few seconds.',
+      },
+    };
+  }
+  if (error instanceof DataSinkError && error.retryable) {
+    log.warn('data sink unavailable', { ...context, reason: error.message });
+    return {
+      status: 503,
+      headers: { 'retry-after': RETRY_AFTER_SECONDS },
+      body: { error: error.name, message: 'The data could not be stored right now. Retry in a few seconds.' },
+    };
+  }
+  const errorId = randomUUID();
+  log.error('unexpected error while serving a request', {
+    ...context,
+    errorId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  return {
+    status: 500,
+    body: {
+      error: 'InternalError',
+      message: `Unexpected error; quote errorId ${errorId} when reporting it.`,
+      errorId,
+    },
+  };
+}
+
+function refusal(status: number, error: Error, fields?: { field: string; message: string }[]): Reply {
+  return { status, body: { error: error.name, message: error.message, ...(fields ? { fields } : {}) } };
+}

@@ -1,0 +1,67 @@
+// What the API answers when it refuses a request. Stable names: backends may branch on `error` in the body.
+
+/** One field at fault: `loginId`, `body.requestId`, `query.status`, … */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export abstract class HttpError extends Error {
+  abstract readonly status: number;
+  readonly headers: Record<string, string> = {};
+  readonly fields?: FieldProblem[];
+
+  constructor(message: string, fields?: FieldProblem[]) {
+    super(message);
+    if (fields !== undefined) this.fields = fields;
+  }
+}
+
+/** 400: the request was understood but its content is wrong; `fields` says where. */
+export class ValidationError extends HttpError {
+  override readonly name = 'ValidationError';
+  readonly status = 400;
+}
+
+/** 400: the body is not JSON. */
+export class MalformedJsonError extends HttpError {
+  override readonly name = 'MalformedJsonError';
+  readonly status = 400;
+}
+
+export class UnauthorizedError extends HttpError {
+  override readonly name = 'UnauthorizedError';
+  readonly status = 401;
+  override readonly headers = { 'www-authenticate': 'Bearer' };
+}
+
+export class ForbiddenError extends HttpError {
+  override readonly name = 'ForbiddenError';
+  readonly status = 403;
+}
+
+export class RouteNotFoundError extends HttpError {
+  override readonly name = 'RouteNotFoundError';
+  readonly status = 404;
+}
+
+export class MethodNotAllowedError extends HttpError {
+  override readonly name = 'MethodNotAllowedError';
+  readonly status = 405;
+  override readonly headers: Record<string, string>;
+
+  constructor(message: string, allowed: readonly string[]) {
+    super(message);
+    this.headers = { allow: allowed.join(', ') };
+  }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly status = 413;
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+}

@@ -1,0 +1,46 @@
+// Who may POST /flinks/webhooks. Flinks signs nothing and sends no custom header (webhooks are configured by
+// Flinks support with a URL), so the options are a shared secret in that URL and an IP allow-list.
+import { type IncomingMessage } from 'node:http';
+import { requireBearer, secretMatches } from './bearer';
+import { ForbiddenError, UnauthorizedError } from './http-errors';
+import { clientAddress, ipMatcher } from './ip-allow-list';
+
+export interface WebhookGuardOptions {
+  /** WEBHOOK_SECRET: required as `?token=` in the URL given to Flinks, or as the `x-webhook-token` header. */
+  secret?: string;
+  /** WEBHOOK_ALLOWED_IPS: IPs and CIDR blocks; empty = any address. */
+  allowedIps?: readonly string[];
+  /** API_TRUSTED_PROXIES: peers whose X-Forwarded-For names the real caller (a TLS-terminating proxy). */
+  trustedProxies?: readonly string[];
+  /** API_TOKEN: what the route asks for when neither a secret nor an allow-list is configured. */
+  apiToken: string;
+}
+
+export const WEBHOOK_TOKEN_HEADER = 'x-webhook-token';
+
+/**
+ * A check that throws 403 (address not allowed) or 401 (wrong or missing secret). With neither WEBHOOK_SECRET
+ * nor WEBHOOK_ALLOWED_IPS the route is not left open: it wants the API token like every other route.
+ */
+export function webhookGuard(options: WebhookGuardOptions): (req: IncomingMessage, url: URL) => void {
+  const allowed = options.allowedIps?.length ? ipMatcher(options.allowedIps) : null;
+  const trusted = ipMatcher(options.trustedProxies ?? []);
+  const { secret } = options;
+  return (req, url) => {
+    if (allowed) {
+      const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted);
+      if (address === null || !allowed(address)) {
+        throw new ForbiddenError(`Webhooks are not accepted from ${address ?? 'an unknown address'}`);
+      }
+    }
+    if (secret !== undefined) {
+      const header = req.headers[WEBHOOK_TOKEN_HEADER];
+      const received = url.searchParams.get('token') ?? (typeof header === 'string' ? header : undefined);
+      if (!secretMatches(received, secret)) {
+        throw new UnauthorizedError('Missing or wrong webhook token (?token= in the webhook URL)');
+      }
+    } else if (!allowed) {
+      requireBearer(req, options.apiToken);
+    }
+  };
+}

@@ -1,0 +1,94 @@
+// POST /flinks/webhooks: Flinks pushes a GetAccountsDetail body (plus "ResponseType") after a refresh. The data
+// goes to the sink (one record per requestId, so redeliveries store nothing new), then the card hears that a
+// refresh succeeded (a redelivery carries the same LastRefresh, which changes nothing in the card).
+import { z } from 'zod';
+import { CardDisconnectedError, CardNotFoundError, type FlinksRefreshClient } from '../client';
+import { loginIdSchema } from '../domain/card-messages';
+import { type DataSink, deliverAccountsDetail, type FlinksLogger } from '../flinks';
+import { accountsDetailSchema } from '../flinks/schemas';
+import { type Route } from './router';
+import { validate } from './validation';
+
+export const WEBHOOK_PATH = '/flinks/webhooks';
+
+const envelopeSchema = z.object({ ResponseType: z.string().min(1) }).passthrough();
+const detailWebhookSchema = accountsDetailSchema.and(
+  z.object({ Login: z.object({ Id: loginIdSchema }).passthrough() }),
+);
+
+export interface WebhookRouteDeps {
+  cards: FlinksRefreshClient;
+  sink: DataSink;
+  log: FlinksLogger;
+  bodyLimitBytes: number;
+  temporalTimeoutMs: number;
+}
+
+export function webhookRoute({
+  cards,
+  sink,
+  log,
+  bodyLimitBytes,
+  temporalTimeoutMs,
+}: WebhookRouteDeps): Route {
+  return {
+    method: 'POST',
+    path: WEBHOOK_PATH,
+    auth: 'webhook',
+    bodyLimitBytes,
+    async handle(ctx) {
+      const payload = (await ctx.body()) ?? {};
+      const { ResponseType: type } = validate(envelopeSchema, payload, 'webhook');
+      if (type !== 'GetAccountsDetail') {
+        // Flinks sends other types (KYC, Investments, …) to the same URL; 200 so it does not redeliver them.
+        log.info('webhook ignored', { responseType: type });
+        return {
+          status: 200,
+          body: { received: true, handled: false, note: `ResponseType ${type} is not used` },
+        };
+      }
+      const body = validate(detailWebhookSchema, payload, 'GetAccountsDetail webhook');
+      // Asked first so that an unreachable Temporal changes nothing, not even the sink (Flinks will redeliver).
+      await cards.ping(temporalTimeoutMs);
+      const { summary } = await deliverAccountsDetail(sink, body);
+      const card = await signalCard(cards, summary.loginId, summary.requestId, summary.lastRefresh);
+      if (card !== 'signalled') {
+        log.warn('webhook for a card this product does not keep', { loginId: summary.loginId, card });
+      }
+      return {
+        status: 200,
+        body: {
+          received: true,
+          handled: true,
+          loginId: summary.loginId,
+          requestId: summary.requestId,
+          lastRefresh: summary.lastRefresh,
+          card,
+          ...(card === 'signalled'
+            ? {}
+            : { note: `No live card for this loginId (${card}); the data was stored all the same` }),
+        },
+      };
+    },
+  };
+}
+
+/**
+ * An unknown or disconnected card is answered 200 all the same: a redelivery cannot make the card appear, and
+ * Flinks would retry 10 times for nothing. Its data is already in the sink, so nothing is lost.
+ */
+async function signalCard(
+  cards: FlinksRefreshClient,
+  loginId: string,
+  requestId: string,
+  lastRefresh: string | null,
+): Promise<'signalled' | 'unknown' | 'disconnected'> {
+  try {
+    await cards.webhookRefresh(loginId, requestId, lastRefresh);
+    return 'signalled';
+  } catch (error) {
+    if (error instanceof CardNotFoundError) return 'unknown';
+    if (error instanceof CardDisconnectedError) return 'disconnected';
+    throw error;
+  }
+}
