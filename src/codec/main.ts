@@ -1,27 +1,19 @@
 // `npm run codec-server`: the codec server on CODEC_SERVER_HOST:CODEC_SERVER_PORT with the product's encryption keys.
 import { loadConfigOrExit } from '../config';
-import { EncryptionCodec } from './encryption-codec';
-import { startCodecServer } from './server';
+import { startConfiguredCodecServer } from './configured-server';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env, { requireFlinks: false });
-  const keys = config.temporal.encryptionKeys;
-  if (keys === undefined) {
+  const server = await startConfiguredCodecServer(config, (line) => process.stderr.write(`${line}\n`));
+  if (server === null) {
     process.stderr.write('Invalid configuration: TEMPORAL_ENCRYPTION_KEYS is required by the codec server\n');
     process.exit(1);
   }
-  const { host, port, corsOrigin, authToken } = config.codecServer;
-  const server = await startCodecServer({
-    codec: new EncryptionCodec(keys),
-    host,
-    port,
-    corsOrigin,
-    authToken,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  const { corsOrigin, authToken } = config.codecServer;
+  const keyIds = (config.temporal.encryptionKeys ?? []).map((key) => key.id).join(', ');
   process.stdout.write(
     `Codec server on ${server.url} for the Web UI at ${corsOrigin}` +
-      ` (keys ${keys.map((key) => key.id).join(', ')}; ${authToken === undefined ? 'no token' : 'bearer token required'})\n` +
+      ` (keys ${keyIds}; ${authToken === undefined ? 'no token' : 'bearer token required'})\n` +
       `Point the UI at it: temporal server start-dev --ui-codec-endpoint ${server.url}\n`,
   );
   const stop = () => {

@@ -1,9 +1,13 @@
 // The codec server over HTTP, as the Web UI and the CLI call it: round trips, CORS, authorization and limits.
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { startConfiguredCodecServer } from '../../src/codec/configured-server';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { toJsonPayload } from '../../src/codec/payload-json';
 import { type CodecServer, startCodecServer } from '../../src/codec/server';
+import { loadConfig } from '../../src/config';
 import { keysVariable, parseKeys } from './keys';
 
 const UI = 'http://localhost:8233';
@@ -19,7 +23,7 @@ interface Reply {
 
 /** node:http rather than fetch: fetch will not send an Origin header of our choosing. */
 function call(
-  server: CodecServer,
+  server: Pick<CodecServer, 'url'>,
   options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | string[] },
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -224,5 +228,54 @@ describe('limits', () => {
     });
     expect([408, 'closed']).toContain(reply);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('as configured', () => {
+  it('is not started without TEMPORAL_ENCRYPTION_KEYS: there is nothing to decode', async () => {
+    expect(await startConfiguredCodecServer(loadConfig({}, { requireFlinks: false }))).toBeNull();
+  });
+
+  it('`npm run codec-server` serves the configured keys, refuses other origins, and stops on SIGTERM', async () => {
+    const variable = keysVariable('key-2026-11');
+    const child = spawn('npm', ['run', '--silent', 'codec-server'], {
+      cwd: join(__dirname, '..', '..'),
+      env: {
+        PATH: process.env.PATH,
+        TEMPORAL_ENCRYPTION_KEYS: variable,
+        CODEC_SERVER_PORT: '0',
+        CODEC_CORS_ORIGIN: 'http://127.0.0.1:8233',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /Codec server on (http:\/\/\S+)/.exec(output);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        void exited.then(() => reject(new Error(`codec server exited: ${output}`)));
+      });
+      expect(output).toContain('keys key-2026-11;');
+      expect(output).not.toContain(variable.split(':')[1]);
+      const server = { url };
+      const payloads = await new EncryptionCodec(parseKeys(variable)).encode([
+        defaultPayloadConverter.toPayload(card),
+      ]);
+      const headers = { origin: 'http://127.0.0.1:8233', 'content-type': 'application/json' };
+      const reply = await call(server, {
+        headers,
+        body: JSON.stringify({ payloads: payloads.map(toJsonPayload) }),
+      });
+      expect(reply.status).toBe(200);
+      expect((await call(server, { headers: { ...headers, origin: UI }, body: '{}' })).status).toBe(403);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
