@@ -128,16 +128,20 @@ export function afterCachedCall(
   }
 
   const lastRefresh = outcome.lastRefresh;
-  const newer = lastRefresh !== null && isAfter(lastRefresh, state.lastSuccessfulRefreshAt);
-  // A newer success, or this very call reopening the cached-call window, clears what went wrong before.
-  const errorIsOlder =
-    state.lastError !== null &&
-    ((lastRefresh !== null && isAfter(lastRefresh, state.lastError.at)) ||
-      state.lastError.code === CardErrorCodes.cachedWindowExpired);
+  // A clean cached Authorize means Flinks holds no error for the card's last refresh (it would have replayed
+  // it), and this call itself worked: what went wrong before is over. Only a lapsed success window stays, until
+  // a success newer than the lapse shows up.
+  const stillLapsed =
+    state.lastError?.code === CardErrorCodes.refreshWindowExpired &&
+    !(lastRefresh !== null && isAfter(lastRefresh, state.lastError.at));
   let next: CardState = counted;
-  // A nightly refresh that Flinks did after our last error means the card works again.
-  if ((newer || errorIsOlder) && next.status === 'errored') next = { ...next, status: settledStatus(next) };
-  if (errorIsOlder) next = { ...next, lastError: null };
+  if (state.lastError !== null && !stillLapsed) {
+    next = {
+      ...next,
+      lastError: null,
+      status: next.status === 'errored' ? settledStatus(next) : next.status,
+    };
+  }
   return { state: next, next: staleRefresh(next, op.maxDataAgeMs, lastRefresh, nowMs) };
 }
 

@@ -107,11 +107,31 @@ describe('afterCachedCall: ok', () => {
     );
   });
 
-  test('a LastRefresh older than the error keeps the error and the errored status', () => {
+  test('a clean cached Authorize clears an earlier error even when LastRefresh is older: Flinks holds none', () => {
     const state0 = { ...erroredCard(T0 + 2 * DAY_MS), lastSuccessfulRefreshAt: iso(T0) };
     const { state } = afterCachedCall(state0, keepAlive, ok(iso(T0)), NOW);
-    expect(state.status).toBe('errored');
-    expect(state.lastError?.code).toBe('INVALID_REQUEST');
+    expect(state.status).toBe('scheduled');
+    expect(state.lastError).toBeNull();
+  });
+
+  test('a lapsed success window stays errored until a success newer than the lapse shows up', () => {
+    const lapsedAt = T0 + 7 * DAY_MS;
+    const lapsed = {
+      ...erroredCard(lapsedAt),
+      lastSuccessfulRefreshAt: iso(T0),
+      lastError: {
+        code: 'REFRESH_WINDOW_EXPIRED',
+        message: 'lapsed',
+        at: iso(lapsedAt),
+        blocksEligibility: true,
+      },
+    };
+    const stale = afterCachedCall(lapsed, keepAlive, ok(iso(T0)), lapsedAt + DAY_MS).state;
+    expect(stale.status).toBe('errored');
+    expect(stale.lastError?.code).toBe('REFRESH_WINDOW_EXPIRED');
+    const fresh = afterCachedCall(lapsed, keepAlive, ok(iso(lapsedAt + HOUR_MS)), lapsedAt + DAY_MS).state;
+    expect(fresh.status).toBe('scheduled');
+    expect(fresh.lastError).toBeNull();
   });
 
   test('an older non-blocking error on a scheduled card is cleared by a newer LastRefresh', () => {

@@ -1,7 +1,6 @@
 // A card's world for workflow tests: the Java time-skipping server (or the shared dev server), the Flinks simulator on the SAME clock
 // (the simulator asks the test server what time it is), real workers, and a backend that records
 // notifications. Nothing is mocked: activities call the simulator over HTTP.
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +10,11 @@ import { Worker } from '@temporalio/worker';
 import { createBackendActivities, createFlinksActivities, BackendNotifier } from '../../src/activities';
 import { type CardPolicyOverrides } from '../../src/domain/card-policy';
 import { type CardNotification } from '../../src/domain/notifications';
-import { DirectorySink, FlinksClient } from '../../src/flinks';
+import { DirectorySink, FlinksClient, HttpSink } from '../../src/flinks';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { connectToDevServer } from '../harness/dev-server';
 import { createTimeSkippingEnv } from '../harness/time-skipping';
+import { TestBackend } from './test-backend';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
 import { bundleWorkflows } from '../harness/workflow-bundle';
@@ -34,7 +34,8 @@ export interface CardWorld {
   taskQueue: string;
   notifications: CardNotification[];
   /** Fail the backend's notification endpoint while true. */
-  backendDown: { value: boolean };
+  /** The backend receiving notifications (and data, with `sink: 'http'`): switch it down or make it hang. */
+  backend: TestBackend;
   startCard(
     input: Omit<CardWorkflowInput, 'policy'> & { policy?: CardPolicyOverrides },
   ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof cardLifecycle>>;
@@ -45,7 +46,13 @@ export interface CardWorld {
 }
 
 export async function createCardWorld(
-  options: { pollsBeforeReady?: number; webhooks?: boolean; server?: 'time-skipping' | 'dev-server' } = {},
+  options: {
+    pollsBeforeReady?: number;
+    webhooks?: boolean;
+    server?: 'time-skipping' | 'dev-server';
+    /** Where fetched data goes: a temp directory (default) or the test backend over HTTP. */
+    sink?: 'directory' | 'http';
+  } = {},
 ): Promise<CardWorld> {
   const devServer = options.server === 'dev-server';
   // The shared dev server already has the search attributes and runs on real time.
@@ -58,9 +65,7 @@ export async function createCardWorld(
     pollsBeforeReady: options.pollsBeforeReady ?? 0,
     webhooks: options.webhooks ?? false,
   });
-  const notifications: CardNotification[] = [];
-  const backendDown = { value: false };
-  const backend = await startBackend(notifications, backendDown);
+  const backend = await TestBackend.start();
   const sinkDir = await mkdtemp(join(tmpdir(), 'flinks-sink-'));
   const flinks = new FlinksClient({
     baseUrl: sim.baseUrl,
@@ -69,7 +74,23 @@ export async function createCardWorld(
     pollIntervalMs: 20,
   });
   const taskQueue = uniqueTaskQueue('cards');
-  const notifier = new BackendNotifier({ url: backend.url, signingSecret: 'sign', log: () => undefined });
+  // Short timeouts: a hanging backend must cost the test milliseconds, not the production 10-30 s.
+  const notifier = new BackendNotifier({
+    url: backend.notifyUrl,
+    signingSecret: 'sign',
+    timeoutMs: 300,
+    log: () => undefined,
+  });
+  const sink =
+    options.sink === 'http'
+      ? new HttpSink({
+          url: backend.sinkUrl,
+          hmacSecret: 'sign',
+          timeoutMs: 300,
+          retries: 1,
+          retryBaseDelayMs: 10,
+        })
+      : new DirectorySink(sinkDir);
 
   // One pair of workers for the whole file: a worker shut down between tests could strand a task it had
   // just been handed, and the test server does not skip time while a task is outstanding.
@@ -83,7 +104,7 @@ export async function createCardWorld(
     await Worker.create({
       connection: env.nativeConnection,
       taskQueue: `${taskQueue}-flinks`,
-      activities: traced(createFlinksActivities({ flinks, sink: new DirectorySink(sinkDir) })),
+      activities: traced(createFlinksActivities({ flinks, sink })),
     }),
   ];
   const running = Promise.all(workers.map((w) => w.run()));
@@ -94,8 +115,8 @@ export async function createCardWorld(
     env,
     sim,
     taskQueue,
-    notifications,
-    backendDown,
+    notifications: backend.notifications,
+    backend,
     startCard: (input) =>
       env.client.workflow.start(cardLifecycle, {
         workflowId: cardWorkflowId(input.loginId),
@@ -113,38 +134,12 @@ export async function createCardWorld(
       await running.catch(() => undefined);
       await flinks.close();
       await sim.close();
-      await new Promise<void>((resolve) => backend.server.close(() => resolve()));
+      if (sink instanceof HttpSink) await sink.close();
+      await backend.close();
       await env.teardown();
       await rm(sinkDir, { recursive: true, force: true });
     },
   };
-}
-
-async function startBackend(
-  notifications: CardNotification[],
-  down: { value: boolean },
-): Promise<{ server: Server; url: string }> {
-  const seen = new Set<string>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (down.value) {
-        res.writeHead(503).end();
-        return;
-      }
-      const notification = JSON.parse(body) as CardNotification;
-      if (!seen.has(notification.idempotencyKey)) {
-        seen.add(notification.idempotencyKey);
-        notifications.push(notification);
-      }
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('backend did not bind');
-  return { server, url: `http://127.0.0.1:${address.port}/notifications` };
 }
 
 /** Every WorkflowTaskFailed event of a run: there must be none. */

@@ -164,7 +164,7 @@ describe('backend commands', () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
     const handle = await world.startCard({ loginId });
     // With the backend down the disconnected card waits for its last notification, so it is still running.
-    world.backendDown.value = true;
+    world.backend.mode = 'hang';
     try {
       await handle.signal(disconnectSignal, {});
       await eventually(
@@ -175,7 +175,7 @@ describe('backend commands', () => {
         cause: { type: 'CardDisconnectedError', message: expect.stringMatching(/is disconnected/) as string },
       });
     } finally {
-      world.backendDown.value = false;
+      world.backend.mode = 'up';
     }
     expect((await handle.result()).status).toBe('disconnected');
   });
