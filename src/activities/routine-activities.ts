@@ -29,7 +29,7 @@ export interface ShardInput {
   signalConcurrency: number;
 }
 
-/** Heartbeated after every page, so a retried attempt resumes after the last page it finished. */
+/** Where a shard stands after its last finished page. */
 interface ShardProgress {
   nextPageToken: string;
   counts: ShardCounts;
@@ -61,12 +61,17 @@ export function createRoutineActivities({ client }: { client: Client }) {
         shard: input.shard,
       });
       const entries = unpackIneligible(input.listed);
-      const resumed = resumedProgress();
-      let counts = resumed?.counts ?? emptyShardCounts();
-      const found = new Set(resumed?.found ?? []);
+      // What the last finished page left: heartbeated, so a retried attempt resumes after it. '' = from the start.
+      let progress: ShardProgress = resumedProgress() ?? {
+        nextPageToken: '',
+        counts: emptyShardCounts(),
+        found: [],
+      };
+      let counts = progress.counts;
+      const found = new Set(progress.found);
       // A card that continues-as-new mid-listing can show up twice (old and new run): signal it once.
       const seen = new Set<string>();
-      let token = resumed ? Buffer.from(resumed.nextPageToken, 'base64') : undefined;
+      let token = progress.nextPageToken ? Buffer.from(progress.nextPageToken, 'base64') : undefined;
 
       do {
         const page = await client.workflowService.listWorkflowExecutions({
@@ -90,6 +95,8 @@ export function createRoutineActivities({ client }: { client: Client }) {
         });
         await forEachBounded(cards, input.signalConcurrency, async ({ workflowId, status }) => {
           if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+          // Keeps a long page alive within the heartbeat timeout (the SDK sends at most one per interval).
+          ctx.heartbeat(progress);
           if (status === 'disconnected') {
             pageCounts.disconnected += 1;
             return;
@@ -120,11 +127,7 @@ export function createRoutineActivities({ client }: { client: Client }) {
         counts = addCounts(counts, pageCounts);
         token =
           page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken) : undefined;
-        const progress: ShardProgress = {
-          nextPageToken: token ? token.toString('base64') : '',
-          counts,
-          found: [...found],
-        };
+        progress = { nextPageToken: token ? token.toString('base64') : '', counts, found: [...found] };
         ctx.heartbeat(progress);
       } while (token !== undefined);
 

@@ -60,7 +60,8 @@ export async function nightlyRoutine(rawInput: NightlyRoutineInput = {}): Promis
   });
   const routine = wf.proxyActivities<RoutineActivities>({
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '1 minute',
+    // A shard heartbeats after every page (about a second): a dead worker's shard moves on within 10 s.
+    heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
