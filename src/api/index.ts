@@ -11,3 +11,4 @@ export {
 export { WEBHOOK_PATH } from './webhook-route';
 export { WEBHOOK_TOKEN_HEADER } from './webhook-guard';
 export { connectWithRetry } from './connect-with-retry';
+export { createConfiguredApiServer } from './configured-server';

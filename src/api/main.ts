@@ -4,7 +4,7 @@ import { loadConfigOrExit } from '../config';
 import { closeDataSink, createDataSink } from '../flinks';
 import { lineLogger } from '../logging/line-logger';
 import { connectWithRetry } from './connect-with-retry';
-import { createApiServer } from './server';
+import { createConfiguredApiServer } from './configured-server';
 
 export async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env, { requireFlinks: false });
@@ -24,19 +24,7 @@ export async function main(): Promise<void> {
   const cards = await connectWithRetry(config, log, () => stopping);
   if (cards === null) return;
   const sink = createDataSink({ ...config.dataSink, signingSecret: config.backend.signingSecret });
-  const api = createApiServer({
-    cards,
-    sink,
-    token,
-    bodyLimitBytes: config.api.bodyLimitBytes,
-    webhookBodyLimitBytes: config.api.webhook.bodyLimitBytes,
-    webhooks: {
-      secret: config.api.webhook.secret,
-      allowedIps: config.api.webhook.allowedIps,
-      trustedProxies: config.api.trustedProxies,
-    },
-    log,
-  });
+  const api = createConfiguredApiServer(config, { cards, sink, token, log });
   const { url } = await api.listen(config.api.port, config.api.host);
   log.info('HTTP API listening', {
     url,

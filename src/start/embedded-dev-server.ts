@@ -146,10 +146,10 @@ async function stopLeftover(pidFile: string, dbPath: string): Promise<void> {
   rmSync(pidFile, { force: true });
   if (!Number.isInteger(pid) || pid <= 0 || !commandLineOf(pid).includes(dbPath)) return;
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < 10_000 && alive(pid); waited += 100) {
+  for (let waited = 0; waited < 10_000 && isProcessAlive(pid); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 function commandLineOf(pid: number): string {
@@ -161,7 +161,8 @@ function commandLineOf(pid: number): string {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

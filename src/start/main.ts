@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, type LogLevel as SdkLogLevel, Runtime } from '@temporalio/worker';
-import { createApiServer } from '../api';
+import { createConfiguredApiServer } from '../api';
 import { FlinksRefreshClient } from '../client';
 import { type AppConfig, ConfigError, loadConfig } from '../config';
 import { closeDataSink, createDataSink } from '../flinks';
@@ -222,19 +222,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       ? { token: config.api.token, source: 'env' as const }
       : await demoApiToken(args.dataDir);
     const sink = createDataSink({ ...config.dataSink, signingSecret: config.backend.signingSecret });
-    const api = createApiServer({
-      cards,
-      sink,
-      token: token.token,
-      bodyLimitBytes: config.api.bodyLimitBytes,
-      webhookBodyLimitBytes: config.api.webhook.bodyLimitBytes,
-      webhooks: {
-        secret: config.api.webhook.secret,
-        allowedIps: config.api.webhook.allowedIps,
-        trustedProxies: config.api.trustedProxies,
-      },
-      log,
-    });
+    const api = createConfiguredApiServer(config, { cards, sink, token: token.token, log });
     const { url: apiUrl } = await api.listen(config.api.port, config.api.host);
     stack.push('HTTP API', async () => {
       await api.close(2_000);

@@ -1,23 +1,18 @@
 // Every card route against the dev server, the product's workers and the Flinks simulator, over real HTTP.
 import { randomUUID } from 'node:crypto';
-import { DirectorySink } from '../../src/flinks';
 import { waitFor } from '../harness/wait-for';
-import { createRoutineWorld, type RoutineWorld } from '../routine/routine-world';
-import { type RunningApi, startApi } from './api-harness';
+import { type RoutineWorld } from '../routine/routine-world';
+import { createApiWorld, type RunningApi } from './api-harness';
 
 let world: RoutineWorld;
 let http: RunningApi;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  world = await createRoutineWorld();
-  await world.startWorkers();
-  http = await startApi({ cards: world.cards, sink: new DirectorySink(world.config.dataSink.dir) });
+  ({ world, http, close } = await createApiWorld());
 });
 
-afterAll(async () => {
-  await http?.api.close();
-  await world?.close();
-});
+afterAll(() => close?.());
 
 async function newCard(scenario: 'healthy' | 'mfa-on-live' = 'healthy'): Promise<string> {
   const { loginId } = await world.sim.admin.createCard({ scenario });

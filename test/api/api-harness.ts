@@ -1,5 +1,7 @@
 // Calls the HTTP API as a backend would: real HTTP (fetch), JSON in and out.
 import { type ApiDeps, type ApiServer, createApiServer } from '../../src/api';
+import { DirectorySink } from '../../src/flinks';
+import { createRoutineWorld, type RoutineWorld } from '../routine/routine-world';
 
 export const API_TOKEN = 'api-test-token-0123456789abcdef';
 
@@ -52,5 +54,24 @@ export function apiCaller(url: string): ApiCall {
       headers: response.headers,
       body: text ? (JSON.parse(text) as ApiReply['body']) : {},
     };
+  };
+}
+
+/** The routine tests' deployment in miniature (dev server, simulator, the product's workers) behind the API. */
+export async function createApiWorld(): Promise<{
+  world: RoutineWorld;
+  http: RunningApi;
+  close(): Promise<void>;
+}> {
+  const world = await createRoutineWorld();
+  await world.startWorkers();
+  const http = await startApi({ cards: world.cards, sink: new DirectorySink(world.config.dataSink.dir) });
+  return {
+    world,
+    http,
+    async close() {
+      await http.api.close();
+      await world.close();
+    },
   };
 }

@@ -6,26 +6,24 @@ import { join } from 'node:path';
 import { DirectorySink, FlinksClient } from '../../src/flinks';
 import { cardWorkflowId } from '../../src/workflows/definitions';
 import { waitFor } from '../harness/wait-for';
-import { createRoutineWorld, type RoutineWorld, SECRET, signalsReceived } from '../routine/routine-world';
-import { type RunningApi, startApi } from './api-harness';
+import { type RoutineWorld, SECRET, signalsReceived } from '../routine/routine-world';
+import { createApiWorld, type RunningApi, startApi } from './api-harness';
 
 const WEBHOOK_SECRET = 'flinks-webhook-secret-0123456789';
 
 let world: RoutineWorld;
 let http: RunningApi;
+let close: () => Promise<void>;
 let flinks: FlinksClient;
 
 beforeAll(async () => {
-  world = await createRoutineWorld();
-  await world.startWorkers();
-  http = await startApi({ cards: world.cards, sink: new DirectorySink(world.config.dataSink.dir) });
+  ({ world, http, close } = await createApiWorld());
   flinks = new FlinksClient({ baseUrl: world.sim.baseUrl, secretKey: SECRET, pollIntervalMs: 20 });
 });
 
 afterAll(async () => {
   await flinks?.close();
-  await http?.api.close();
-  await world?.close();
+  await close?.();
 });
 
 const THREE_DAYS_AGO = () => new Date(Date.now() - 3 * 86_400_000).toISOString();

@@ -11,6 +11,7 @@ import { connectToDevServer } from '../harness/dev-server';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
 import { apiCaller } from '../api/api-harness';
+import { isProcessAlive } from '../../src/start/embedded-dev-server';
 import { runStart, tableLoginIds } from './start-process';
 
 let env: TestWorkflowEnvironment;
@@ -106,7 +107,7 @@ test('with its own dev server: the Web UI answers, and Ctrl-C leaves no server b
   try {
     const { uiUrl, apiUrl } = await run.banner();
     pid = Number(readFileSync(join(ownData, 'temporal-dev-server.pid'), 'utf8'));
-    expect(alive(pid)).toBe(true);
+    expect(isProcessAlive(pid)).toBe(true);
     expect((await fetch(uiUrl)).status).toBe(200);
     expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
     expect(await run.interrupt()).toBe(0);
@@ -114,16 +115,7 @@ test('with its own dev server: the Web UI answers, and Ctrl-C leaves no server b
     await run.interrupt().catch(() => undefined);
   }
   expect(run.output()).toMatch(/Temporal dev server ✓\s+Stopped\./);
-  expect(alive(pid)).toBe(false);
+  expect(isProcessAlive(pid)).toBe(false);
   expect(existsSync(join(ownData, 'temporal-dev-server.pid'))).toBe(false);
   expect(existsSync(join(ownData, 'temporal.db'))).toBe(true);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
