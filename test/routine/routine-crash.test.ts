@@ -46,9 +46,8 @@ async function completedShards(
 }
 
 test('killed mid-way and retried: every card refreshed exactly once; a re-run for the same routineId changes nothing', async () => {
-  // The routine's worker (workflows and routine activities) stops without grace: the shard in flight is cut
-  // off. The Flinks worker beside it lets its calls finish, as a process's graceful shutdown would.
-  // (A short sticky timeout lets the next worker pick the routine and the cards up in a second, not ten.)
+  // The routine's worker (workflows and routine activities) will stop without grace, cutting off the shard in
+  // flight. (A short sticky timeout lets the next worker pick the routine and the cards up in a second, not ten.)
   const first = await world.startWorkers({
     workerOptions: { main: { shutdownGraceTime: 0, stickyQueueScheduleToStartTimeout: '1 second' } },
   });
@@ -90,11 +89,16 @@ test('killed mid-way and retried: every card refreshed exactly once; a re-run fo
     },
     { intervalMs: 2 },
   );
-  await first.stop();
+  // The routine's worker dies; the Flinks worker beside it lives on (a Flinks call cut off by a dying worker
+  // would only come back after its one-minute heartbeat timeout, which is the cards' story, not the routine's).
+  first.workers.main.shutdown();
+  await waitFor(async () => (first.workers.main.getState() === 'STOPPED' ? true : undefined));
   const midway = await completedShards(handle);
   expect(midway.completed).toBeLessThan(16);
 
-  await world.startWorkers();
+  // A new worker for the workflows and the routine; its own Flinks worker polls an idle queue, since the first
+  // one still serves the Flinks queue.
+  await world.startWorkers({ flinksTaskQueue: uniqueTaskQueue('idle-flinks') });
   const result = await handle.result();
   const after = await completedShards(handle);
   // Replay kept the shards done before the crash: none was scheduled twice. (The shard cut off, when the stop
