@@ -31,6 +31,9 @@ export class StartError extends Error {
   override readonly name = 'StartError';
 }
 
+/** A Ctrl-C this long after the first one forces the exit. */
+const FORCE_AFTER_MS = 1_500;
+
 const SDK_LEVELS: Record<AppConfig['logLevel'], SdkLogLevel> = {
   trace: 'TRACE',
   debug: 'DEBUG',
@@ -114,13 +117,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     failure ??= message;
     requestStop();
   };
+  let firstSignalAt = 0;
   const onSignal = (): void => {
     if (stopping) {
+      // npm relays the terminal's Ctrl-C a moment after the terminal sent it: only a later one means "force".
+      if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
       // A second Ctrl-C: no more waiting, but still no server left behind.
       forceKill();
       process.exit(130);
     }
     stopping = true;
+    firstSignalAt = Date.now();
+    process.stdout.write('\nStopping… (Ctrl-C again to force)\n');
     requestStop();
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
@@ -313,10 +321,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     }
   }
 
-  process.stdout.write(`\nStopping:`);
+  if (!stopping) process.stdout.write('\nStopping…\n');
   stopping = true;
+  firstSignalAt ||= Date.now();
   await stack.unwind((name, error) =>
-    process.stdout.write(error === undefined ? ` ${name} ✓` : ` ${name} ✗ (${String(error)})`),
+    process.stdout.write(error === undefined ? `${name} ✓  ` : `${name} ✗ (${String(error)})  `),
   );
   say('\nStopped.');
   if (failure !== null) process.stderr.write(`npm start: ${failure}\n`);

@@ -73,7 +73,7 @@ test('first run seeds a demo; a restart finds the same cards', async () => {
       byStatus.errored,
     );
     expect(await first.interrupt()).toBe(0);
-    expect(first.output()).toMatch(/Stopping:.*HTTP API ✓.*workers ✓.*Flinks simulator ✓/s);
+    expect(first.output()).toMatch(/HTTP API ✓.*workers ✓.*Flinks simulator ✓/s);
   } finally {
     await first.interrupt().catch(() => undefined);
   }
