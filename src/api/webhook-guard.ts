@@ -1,7 +1,8 @@
 // Who may POST /flinks/webhooks. Flinks signs nothing and sends no custom header (webhooks are configured by
 // Flinks support with a URL), so the options are a shared secret in that URL and an IP allow-list.
 import { type IncomingMessage } from 'node:http';
-import { requireBearer, secretMatches } from './bearer';
+import { secretMatches } from '../security/bearer-token';
+import { requireBearer } from './bearer';
 import { ForbiddenError, UnauthorizedError } from './http-errors';
 import { clientAddress, ipMatcher } from './ip-allow-list';
 

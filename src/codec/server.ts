@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type PayloadCodec } from '@temporalio/common';
-import { bearerTokenMatches } from './bearer-token';
+import { bearerToken, secretMatches } from '../security/bearer-token';
 import { PayloadDecryptionError, UnknownEncryptionKeyError } from './errors';
 import { fromJsonPayload, payloadsBodySchema, toJsonPayload } from './payload-json';
 
@@ -79,7 +79,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     }
     if (
       options.authToken !== undefined &&
-      !bearerTokenMatches(req.headers.authorization, options.authToken)
+      !secretMatches(bearerToken(req.headers.authorization), options.authToken)
     ) {
       throw new Refusal(401, 'Authorization: Bearer <CODEC_AUTH_TOKEN> is missing or wrong', {
         'www-authenticate': 'Bearer realm="codec"',

@@ -46,6 +46,8 @@ export function statusOf(code: SimFlinksCode): number {
 }
 
 /** The guide's list of Authorize errors after which a card stays eligible for the nightly refresh. */
+// Deliberately not imported from src/domain: the simulator is Flinks' side, and must not share the product's
+// reading of the guide, or a misreading would pass its own tests.
 const eligibilityKeepingCodes = new Set([
   'RETRY_LATER',
   'AGGREGATION_ERROR',
