@@ -396,36 +396,32 @@ export function onTimer(
     case 'lapse': {
       const e = eligibilityOf(state, policy, nowMs);
       const handled: CardState = { ...state, lapseHandledFor: e.eligibleUntil };
+      // The guide: a card out of its window is not refreshed by Flinks. A lapsed success window gets one manual
+      // refresh; a lapsed cached-call window, one cached call.
       const successLapsed = e.successDeadline !== null && nowMs >= toMs(e.successDeadline);
-      if (successLapsed) {
-        // The guide: a card out of its window is not refreshed by Flinks; one manual refresh may bring it back.
-        const recorded = withError(
-          handled,
-          {
+      const lapse = successLapsed
+        ? {
             code: CardErrorCodes.refreshWindowExpired,
-            message: `No successful refresh since ${state.lastSuccessfulRefreshAt ?? 'never'}: out of the nightly refresh window`,
-            stage: 'authorize',
-          },
-          nowMs,
-        );
-        return {
-          state: { ...recorded, status: 'errored' },
-          next: { kind: 'live-refresh', purpose: 'window-expired' },
-        };
-      }
+            message: `No successful refresh since ${state.lastSuccessfulRefreshAt ?? 'never'}`,
+            stage: 'authorize' as const,
+            next: { kind: 'live-refresh', purpose: 'window-expired' } as const,
+          }
+        : {
+            code: CardErrorCodes.cachedWindowExpired,
+            message: `No cached call since ${state.lastCachedCallAt ?? 'never'}`,
+            stage: 'api' as const,
+            next: { kind: 'cached-call', purpose: 'lapse', maxDataAgeMs: null } as const,
+          };
       const recorded = withError(
         handled,
         {
-          code: CardErrorCodes.cachedWindowExpired,
-          message: `No cached call since ${state.lastCachedCallAt ?? 'never'}: out of the nightly refresh window`,
-          stage: 'api',
+          code: lapse.code,
+          message: `${lapse.message}: out of the nightly refresh window`,
+          stage: lapse.stage,
         },
         nowMs,
       );
-      return {
-        state: { ...recorded, status: 'errored' },
-        next: { kind: 'cached-call', purpose: 'lapse', maxDataAgeMs: null },
-      };
+      return { state: { ...recorded, status: 'errored' }, next: lapse.next };
     }
   }
 }
