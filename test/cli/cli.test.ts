@@ -13,17 +13,22 @@ const ROOT = join(__dirname, '..', '..');
 let world: RoutineWorld;
 let loginId: string;
 
+/** Suites share the dev server: start from no schedule, and leave none behind. */
+const deleteSchedule = () =>
+  world.env.client.schedule
+    .getHandle(NIGHTLY_SCHEDULE_ID)
+    .delete()
+    .catch(() => undefined);
+
 beforeAll(async () => {
   world = await createRoutineWorld();
+  await deleteSchedule();
   await world.startWorkers();
   loginId = (await world.sim.admin.createCard({ scenario: 'healthy' })).loginId;
 });
 
 afterAll(async () => {
-  await world?.env.client.schedule
-    .getHandle(NIGHTLY_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
+  if (world) await deleteSchedule();
   await world?.close();
 });
 

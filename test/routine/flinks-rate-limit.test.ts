@@ -8,7 +8,7 @@ import { waitFor } from '../harness/wait-for';
 import { createRoutineWorld, peakRequestsPerSecond, type RoutineWorld } from './routine-world';
 
 const MAX_RPS = 12;
-const CARDS = 10;
+const CARDS = 8;
 /** GetNightlyRefreshStatus, then token + Authorize + data call, twice for each card. */
 const REQUESTS = 1 + CARDS * 6;
 
@@ -42,7 +42,7 @@ async function burst(name: string): Promise<{ arrivals: number[]; spanMs: number
     loginIds.push((await world.sim.admin.createCard({ scenario: 'healthy' })).loginId);
   await forEachBounded(loginIds, 25, (id) => world.cards.connect(id).then(() => undefined));
   // Let the server's bucket refill, as after a quiet night: the burst allowance is part of what is measured.
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   await world.sim.admin.resetCounters();
   const routine = await runRoutineNow(world.env.client, {
     taskQueue: world.taskQueue,

@@ -9,7 +9,7 @@ import { DAY_MS } from '../../src/domain/time';
 import { waitFor } from '../harness/wait-for';
 import { cardHandle, createRoutineWorld, type RoutineWorld, signalsReceived } from './routine-world';
 
-const PER_SCENARIO = 40;
+const PER_SCENARIO = 30;
 
 /** What each group of cards is, in Flinks and in our app, and where the routine must leave it. */
 interface Group {

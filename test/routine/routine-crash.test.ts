@@ -9,7 +9,7 @@ import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
 import { createRoutineWorld, type RoutineWorld } from './routine-world';
 
-const CARDS = 96;
+const CARDS = 64;
 let world: RoutineWorld;
 const loginIds: string[] = [];
 
@@ -61,13 +61,13 @@ test('killed mid-way and retried: every card refreshed exactly once; a re-run fo
     workflowId: `nightly-routine-${routineId}`,
     taskQueue: world.taskQueue,
     // maxDataAge 1 ms: every card refreshes live once, so a second refresh would show in the counters.
-    // 16 shards of ~6 cards, one card a page, one signal at a time: a shard is slow enough to be caught mid-way.
+    // 16 shards of ~4 cards, one card a page, one signal at a time: a shard is slow enough to be caught mid-way.
     args: [
       {
         routineId,
         maxDataAge: '1 ms',
         flinksTaskQueue: world.config.flinks.taskQueue,
-        cardsPerShard: 6,
+        cardsPerShard: 4,
         pageSize: 1,
         shardConcurrency: 1,
         signalConcurrency: 1,

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type WorkflowHandle } from '@temporalio/client';
-import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FlinksRefreshClient } from '../../src/client';
 import { type AppConfig, loadConfig } from '../../src/config';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
@@ -25,6 +25,15 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
+/** `npm run worker` as a child process. */
+export interface WorkerProcess {
+  pid: number;
+  /** SIGTERM: a graceful shutdown (in-flight activities get WORKER_SHUTDOWN_GRACE). */
+  stop(): Promise<void>;
+  /** SIGKILL: the process dies at once, mid-task; resolves once it has exited. */
+  kill(): Promise<void>;
+}
+
 export interface RoutineWorld {
   env: TestWorkflowEnvironment;
   sim: Simulator;
@@ -34,8 +43,11 @@ export interface RoutineWorld {
   cards: FlinksRefreshClient;
   taskQueue: string;
   startWorkers(overrides?: Omit<WorkerOverrides, 'workflowBundle'>): Promise<RunningWorkers>;
-  /** `npm run worker` in a child process, configured like this world: a second deployment of the workers. */
-  startWorkerProcess(): Promise<{ stop(): Promise<void> }>;
+  /**
+   * `npm run worker` in a child process, configured like this world (plus `env`): a second deployment of the
+   * workers. Resolves once it has started.
+   */
+  startWorkerProcess(options?: { env?: Record<string, string> }): Promise<WorkerProcess>;
   /**
    * Waits until every card has handled `routineId` and has nothing pending (no workflow task, no activity):
    * whatever the routine's signal caused has happened. Returns each card's view.
@@ -45,9 +57,16 @@ export interface RoutineWorld {
 }
 
 export async function createRoutineWorld(
-  options: { env?: Record<string, string>; simulator?: Partial<SimulatorOptions> } = {},
+  options: {
+    env?: Record<string, string>;
+    simulator?: Partial<SimulatorOptions>;
+    /** A Temporal server of the suite's own (host:port) instead of the shared dev server. */
+    temporalAddress?: string;
+  } = {},
 ): Promise<RoutineWorld> {
-  const env = await connectToDevServer();
+  const env = options.temporalAddress
+    ? await TestWorkflowEnvironment.createFromExistingServer({ address: options.temporalAddress })
+    : await connectToDevServer();
   const sim = await startSimulator({ secretKey: SECRET, pollsBeforeReady: 0, ...options.simulator });
   const sinkDir = await mkdtemp(join(tmpdir(), 'routine-sink-'));
   const taskQueue = uniqueTaskQueue('routine');
@@ -71,7 +90,8 @@ export async function createRoutineWorld(
     taskQueue,
     flinksTaskQueue: config.flinks.taskQueue,
   });
-  const bundle = await bundleWorkflows(require.resolve('../../src/workflows'));
+  // Bundled when first needed: suites that run only worker processes never wait for it.
+  const bundle = () => bundleWorkflows(require.resolve('../../src/workflows'));
   const running: RunningWorkers[] = [];
   const children: (() => Promise<void>)[] = [];
 
@@ -85,7 +105,7 @@ export async function createRoutineWorld(
     async startWorkers(overrides = {}) {
       const workers = await createWorkers(config, env.nativeConnection, {
         ...overrides,
-        workflowBundle: bundle,
+        workflowBundle: await bundle(),
       });
       const run = workers.run();
       let stopped: Promise<void> | null = null;
@@ -101,10 +121,10 @@ export async function createRoutineWorld(
       running.push(handle);
       return handle;
     },
-    async startWorkerProcess() {
+    async startWorkerProcess(workerOptions = {}) {
       const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/worker.ts'], {
         cwd: join(__dirname, '..', '..'),
-        env: { PATH: process.env.PATH, ...processEnv, LOG_LEVEL: 'info' },
+        env: { PATH: process.env.PATH, ...processEnv, LOG_LEVEL: 'info', ...workerOptions.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -120,32 +140,38 @@ export async function createRoutineWorld(
           reject(new Error(`worker process exited before starting: ${output.slice(-2_000)}`)),
         );
       });
-      const stop = async () => {
-        if (child.exitCode === null) child.kill('SIGTERM');
+      const signalled = (signal: NodeJS.Signals) => async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         await exited;
       };
+      const stop = signalled('SIGTERM');
       children.push(stop);
-      return { stop };
+      return { pid: child.pid as number, stop, kill: signalled('SIGKILL') };
     },
     async settled(loginIds, routineId, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
+      // A card that has settled on the routine stays settled (its next timer is days away): asked once.
+      const views = new Map<string, CardView>();
       for (;;) {
-        const views = new Map<string, CardView>();
         const waiting: string[] = [];
-        await forEachBounded(loginIds, 25, async (loginId) => {
-          const { raw } = await env.client.workflow.getHandle(cardWorkflowId(loginId)).describe();
-          // A cached call does not show as `refreshing`: only "nothing pending" says the card is done.
-          const pending = (raw.pendingActivities ?? []).map(
-            (a) =>
-              `${a.activityType?.name} attempt ${a.attempt} (${a.state}, last failure: ${a.lastFailure?.message ?? 'none'}, worker ${a.lastWorkerIdentity})`,
-          );
-          if (raw.pendingWorkflowTask) pending.push('a workflow task');
-          const view = pending.length === 0 ? await cards.getCard(loginId) : null;
-          if (view) views.set(loginId, view);
-          if (view?.lastRoutineId !== routineId) {
-            waiting.push(`${loginId}: ${pending.join(', ') || `last routine ${view?.lastRoutineId}`}`);
-          }
-        });
+        await forEachBounded(
+          loginIds.filter((id) => !views.has(id)),
+          25,
+          async (loginId) => {
+            const { raw } = await env.client.workflow.getHandle(cardWorkflowId(loginId)).describe();
+            // A cached call does not show as `refreshing`: only "nothing pending" says the card is done.
+            const pending = (raw.pendingActivities ?? []).map(
+              (a) =>
+                `${a.activityType?.name} attempt ${a.attempt} (${a.state}, last failure: ${a.lastFailure?.message ?? 'none'}, worker ${a.lastWorkerIdentity})`,
+            );
+            if (raw.pendingWorkflowTask) pending.push('a workflow task');
+            const view = pending.length === 0 ? await cards.getCard(loginId) : null;
+            if (view?.lastRoutineId === routineId) views.set(loginId, view);
+            else {
+              waiting.push(`${loginId}: ${pending.join(', ') || `last routine ${view?.lastRoutineId}`}`);
+            }
+          },
+        );
         if (waiting.length === 0) return views;
         if (Date.now() > deadline) {
           throw new Error(
