@@ -215,7 +215,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const workers = await createWorkers(config, native);
     const running = workers.run().catch((error: unknown) => {
       log.error('worker failed', { error: error instanceof Error ? error.message : String(error) });
-      fail(`a worker failed: ${error instanceof Error ? error.message : String(error)}`);
+      // While stopping, the log has it; otherwise a dead worker stops the whole product.
+      if (!stopping) fail(`a worker failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     stack.push('workers', async () => {
       workers.shutdown();
@@ -282,19 +283,20 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     stack.push('card table', () => table.stop());
     await table.refresh();
 
-    if (sim && (await needsDemo(cards))) {
-      footer =
-        'Demo: connecting one card per simulator scenario, running tonight’s Flinks job and one routine…';
-      seedDemo({ cards, client, sim, taskQueue, flinksTaskQueue, log }).then(
-        (ids) => {
-          footer = `Demo: ${ids.length} cards seeded. Each refreshes on its own from now on.`;
-        },
-        (error: unknown) => {
-          if (stopping) return;
-          log.error('demo seeding failed', { error: error instanceof Error ? error.message : String(error) });
-          footer = `Demo seeding failed: ${error instanceof Error ? error.message : String(error)}`;
-        },
-      );
+    if (sim) {
+      const demoSim = sim;
+      // In the background, and never fatal: the product runs whether or not the demo could be seeded.
+      void (async () => {
+        if (!(await needsDemo(cards))) return;
+        footer =
+          'Demo: connecting one card per simulator scenario, running tonight’s Flinks job and one routine…';
+        const ids = await seedDemo({ cards, client, sim: demoSim, taskQueue, flinksTaskQueue, log });
+        footer = `Demo: ${ids.length} cards seeded. Each refreshes on its own from now on.`;
+      })().catch((error: unknown) => {
+        if (stopping) return;
+        log.error('demo seeding failed', { error: error instanceof Error ? error.message : String(error) });
+        footer = `Demo seeding failed: ${error instanceof Error ? error.message : String(error)}`;
+      });
     }
     if (sim && args.demoClockMs !== null) {
       const clock = startDemoClock({
