@@ -12,24 +12,28 @@ export class InvalidRequestError extends Error {
   override readonly name = 'InvalidRequestError';
 }
 
-export class CardNotFoundError extends Error {
-  override readonly name = 'CardNotFoundError';
+/** Something about one card: the loginId is kept for the caller (the HTTP API puts it in its answer). */
+abstract class CardError extends Error {
   constructor(
     readonly loginId: string,
-    detail = 'no card workflow was ever started for it',
+    message: string,
   ) {
-    super(`Card ${loginId} not found: ${detail}`);
+    super(message);
+  }
+}
+
+export class CardNotFoundError extends CardError {
+  override readonly name = 'CardNotFoundError';
+  constructor(loginId: string, detail = 'no card workflow was ever started for it') {
+    super(loginId, `Card ${loginId} not found: ${detail}`);
   }
 }
 
 /** The card is disconnected (or still closing after a disconnect): connect it again first. */
-export class CardDisconnectedError extends Error {
+export class CardDisconnectedError extends CardError {
   override readonly name = 'CardDisconnectedError';
-  constructor(
-    readonly loginId: string,
-    detail = 'connect it again first',
-  ) {
-    super(`Card ${loginId} is disconnected: ${detail}`);
+  constructor(loginId: string, detail = 'connect it again first') {
+    super(loginId, `Card ${loginId} is disconnected: ${detail}`);
   }
 }
 

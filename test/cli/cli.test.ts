@@ -8,27 +8,21 @@ import { type RoutineResult } from '../../src/domain/routine-result';
 import { NIGHTLY_SCHEDULE_ID } from '../../src/schedule';
 import { waitFor } from '../harness/wait-for';
 import { createRoutineWorld, type RoutineWorld } from '../routine/routine-world';
+import { deleteNightlySchedule } from '../schedule/schedule-helpers';
 
 const ROOT = join(__dirname, '..', '..');
 let world: RoutineWorld;
 let loginId: string;
 
-/** Suites share the dev server: start from no schedule, and leave none behind. */
-const deleteSchedule = () =>
-  world.env.client.schedule
-    .getHandle(NIGHTLY_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
-
 beforeAll(async () => {
   world = await createRoutineWorld();
-  await deleteSchedule();
+  await deleteNightlySchedule(world.env.client);
   await world.startWorkers();
   loginId = (await world.sim.admin.createCard({ scenario: 'healthy' })).loginId;
 });
 
 afterAll(async () => {
-  if (world) await deleteSchedule();
+  if (world) await deleteNightlySchedule(world.env.client);
   await world?.close();
 });
 

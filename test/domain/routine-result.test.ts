@@ -1,6 +1,7 @@
 import {
   addShard,
   describeRoutineProgress,
+  emptyShardCounts,
   listedWithoutCard,
   MAX_REPORTED_LOGIN_IDS,
   routineResult,
@@ -9,18 +10,7 @@ import {
 } from '../../src/domain/routine-result';
 
 function shard(partial: Partial<ShardResult> & { shard: string }): ShardResult {
-  return {
-    cards: 0,
-    signalledWithEntry: 0,
-    signalledWithNull: 0,
-    gone: 0,
-    disconnected: 0,
-    byStatus: {},
-    pages: 1,
-    listedWithoutCard: [],
-    listedWithoutCardCount: 0,
-    ...partial,
-  };
+  return { ...emptyShardCounts(), pages: 1, listedWithoutCard: [], listedWithoutCardCount: 0, ...partial };
 }
 
 const run = {

@@ -3,24 +3,18 @@ import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidTimeOfDayError } from '../../src/domain/time-of-day';
 import { applySchedule, describeSchedule, NIGHTLY_SCHEDULE_ID } from '../../src/schedule';
 import { connectToDevServer } from '../harness/dev-server';
+import { deleteNightlySchedule } from './schedule-helpers';
 
 let env: TestWorkflowEnvironment;
 const options = { taskQueue: 'schedule-test-queue', flinksTaskQueue: 'schedule-test-queue-flinks' };
 
-/** Suites share the dev server: start from no schedule, and leave none behind. */
-const deleteSchedule = () =>
-  env.client.schedule
-    .getHandle(NIGHTLY_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
-
 beforeAll(async () => {
   env = await connectToDevServer();
-  await deleteSchedule();
+  await deleteNightlySchedule(env.client);
 });
 
 afterAll(async () => {
-  await deleteSchedule();
+  await deleteNightlySchedule(env.client);
   await env?.teardown();
 });
 
