@@ -4,14 +4,25 @@ import { type FlinksRefreshClient } from '../client';
 import {
   cardInputSchema,
   cardStatusSchema,
+  isoDateTimeSchema,
   loginIdSchema,
   reconnectedSchema,
   setScheduledRefreshSchema,
 } from '../domain/card-messages';
+import { type PageTokenSeal } from './page-token';
 import { type Reply, type RequestContext, type Route } from './router';
 import { validate } from './validation';
 
-const connectBodySchema = cardInputSchema.strict();
+// A time that parses and makes sense: zod's datetime accepts offsets like +99:99 and years like 9999, which the
+// card cannot compute windows from.
+const EARLIEST_CONNECT_MS = Date.UTC(2000, 0, 1);
+const plausibleTimestamp = isoDateTimeSchema.pipe(
+  z.string().refine((value) => {
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) && ms >= EARLIEST_CONNECT_MS && ms <= Date.now() + 86_400_000;
+  }, 'must be a real time between 2000 and now'),
+);
+const connectBodySchema = cardInputSchema.extend({ connectedAt: plausibleTimestamp.optional() }).strict();
 const reconnectedBodySchema = reconnectedSchema.strict();
 const scheduledRefreshBodySchema = setScheduledRefreshSchema.strict();
 /** The contract's `{}`: nothing to say, but a body that says something is a mistake worth reporting. */
@@ -21,7 +32,7 @@ const deleteQuerySchema = z.object({ deleteData: booleanText.optional() }).stric
 const listQuerySchema = z
   .object({
     status: cardStatusSchema.optional(),
-    pageToken: z.string().min(1).optional(),
+    pageToken: z.string().min(1).max(4_096).optional(),
     pageSize: z
       .string()
       .regex(/^\d+$/, 'must be a whole number')
@@ -32,7 +43,11 @@ const listQuerySchema = z
   .strict();
 const pathSchema = z.object({ loginId: loginIdSchema });
 
-export function cardRoutes(cards: FlinksRefreshClient, temporalTimeoutMs: number): Route[] {
+export function cardRoutes(
+  cards: FlinksRefreshClient,
+  temporalTimeoutMs: number,
+  pages: PageTokenSeal,
+): Route[] {
   /**
    * Validates first (a wrong request is a 400 whatever Temporal's state), then asks Temporal whether it answers at
    * all: the SDK would otherwise retry an unreachable server for ~20 s before failing.
@@ -116,15 +131,21 @@ export function cardRoutes(cards: FlinksRefreshClient, temporalTimeoutMs: number
     route(
       'GET',
       '/cards',
-      async (ctx) => validate(listQuerySchema, queryOf(ctx), 'query'),
-      async (query) => ({
-        status: 200,
-        body: await cards.listCards({
+      async (ctx) => {
+        const query = validate(listQuerySchema, queryOf(ctx), 'query');
+        return {
+          ...query,
+          pageToken: query.pageToken === undefined ? undefined : pages.open(query.pageToken),
+        };
+      },
+      async (query) => {
+        const page = await cards.listCards({
           status: query.status,
           pageSize: query.pageSize,
           nextPageToken: query.pageToken,
-        }),
-      }),
+        });
+        return { status: 200, body: { ...page, nextPageToken: pages.seal(page.nextPageToken) } };
+      },
     ),
   ];
 }

@@ -8,6 +8,7 @@ import { cardRoutes } from './card-routes';
 import { errorReply } from './error-reply';
 import { healthRoute } from './health-route';
 import { readJsonBody } from './json-body';
+import { pageTokenSeal } from './page-token';
 import { type Reply, Router } from './router';
 import { webhookGuard, type WebhookGuardOptions } from './webhook-guard';
 import { webhookRoute } from './webhook-route';
@@ -60,7 +61,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
   const temporalTimeoutMs = deps.temporalTimeoutMs ?? 3_000;
   const router = new Router([
     healthRoute(deps.cards, temporalTimeoutMs),
-    ...cardRoutes(deps.cards, temporalTimeoutMs),
+    ...cardRoutes(deps.cards, temporalTimeoutMs, pageTokenSeal(deps.token)),
     webhookRoute({
       cards: deps.cards,
       temporalTimeoutMs,

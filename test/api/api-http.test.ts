@@ -189,6 +189,30 @@ describe('validation: 400 with the fields at fault, before Temporal is asked', (
     expect(reply.body.fields?.map((f) => f.field)).toEqual([field]);
   });
 
+  test.each(['AAAA', 'AAAA.AAAAAAAAAAAAAAAAAAAAAA', 'a.b.c'])(
+    'GET /cards?pageToken=%s (not a token of ours) is a 400 at once, naming pageToken',
+    async (token) => {
+      const started = Date.now();
+      const reply = await live.call('GET', `/cards?pageToken=${token}`);
+      expect(reply.status).toBe(400);
+      expect(reply.body.fields).toEqual([
+        { field: 'pageToken', message: 'is not a token from a previous page' },
+      ]);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    },
+  );
+
+  test.each(['2026-01-01T00:00:00+99:99', '9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z'])(
+    'POST /cards with connectedAt %s is a 400: the card could not compute its windows from it',
+    async (connectedAt) => {
+      const reply = await live.call('POST', '/cards', { body: { loginId: randomUUID(), connectedAt } });
+      expect(reply.status).toBe(400);
+      expect(reply.body.fields).toEqual([
+        { field: 'connectedAt', message: 'must be a real time between 2000 and now' },
+      ]);
+    },
+  );
+
   test('DELETE ?deleteData=yes names deleteData', async () => {
     const reply = await live.call('DELETE', `/cards/${randomUUID()}?deleteData=yes`);
     expect(reply.status).toBe(400);
