@@ -49,6 +49,8 @@ export interface FlinksConfig {
   maxConcurrency: number;
   pollIntervalMs: number;
   pollTimeoutMs: number;
+  /** How long one Flinks request may wait for its answer's headers, then for each chunk of its body. */
+  requestTimeoutMs: number;
 }
 
 /** The HTTP API (`npm start`, `npm run api`). */
@@ -119,6 +121,7 @@ const QUOTABLE = new Set([
   'FLINKS_MAX_CONCURRENCY',
   'FLINKS_POLL_INTERVAL',
   'FLINKS_POLL_TIMEOUT',
+  'FLINKS_REQUEST_TIMEOUT',
   'WORKER_SHUTDOWN_GRACE',
   'LOG_LEVEL',
   'TEMPORAL_ADDRESS',
@@ -244,6 +247,8 @@ const envSchema = z.object({
   FLINKS_MAX_CONCURRENCY: positiveNumber(10, { integer: true }),
   FLINKS_POLL_INTERVAL: duration('10s', { min: 1 }),
   FLINKS_POLL_TIMEOUT: duration('30 minutes', { min: 1 }),
+  // Flinks holds sync data calls up to 210 s before answering 202.
+  FLINKS_REQUEST_TIMEOUT: duration('240s', { min: 1 }),
   BACKEND_NOTIFY_URL: httpUrl(),
   BACKEND_SIGNING_SECRET: optionalText,
   DATA_SINK_DIR: withDefault('./.data/sink').transform((v) => resolve(v)),
@@ -364,6 +369,7 @@ export function loadConfig(
       maxConcurrency: e.FLINKS_MAX_CONCURRENCY,
       pollIntervalMs: e.FLINKS_POLL_INTERVAL,
       pollTimeoutMs: e.FLINKS_POLL_TIMEOUT,
+      requestTimeoutMs: e.FLINKS_REQUEST_TIMEOUT,
     },
     backend: { notifyUrl: e.BACKEND_NOTIFY_URL, signingSecret: e.BACKEND_SIGNING_SECRET },
     dataSink: { dir: e.DATA_SINK_DIR, url: e.DATA_SINK_URL },

@@ -43,6 +43,8 @@ export function createActivities(
       apiKey: config.flinks.apiKey,
       pollIntervalMs: config.flinks.pollIntervalMs,
       pollTimeoutMs: config.flinks.pollTimeoutMs,
+      headersTimeoutMs: config.flinks.requestTimeoutMs,
+      bodyTimeoutMs: config.flinks.requestTimeoutMs,
       // Per worker: the server-side queue rate limit bounds the fleet; these bound one process's sockets and
       // its own request rate, polls included (the limiter takes whole requests per second).
       maxConcurrency: config.flinks.maxConcurrency,

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
         maxConcurrency: 10,
         pollIntervalMs: 10_000,
         pollTimeoutMs: 30 * 60_000,
+        requestTimeoutMs: 240_000,
       },
       backend: { notifyUrl: undefined, signingSecret: undefined },
       dataSink: { dir: resolve('.data/sink'), url: undefined },
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       FLINKS_MAX_CONCURRENCY: '3',
       FLINKS_POLL_INTERVAL: '250ms',
       FLINKS_POLL_TIMEOUT: '5 minutes',
+      FLINKS_REQUEST_TIMEOUT: '2s',
       BACKEND_NOTIFY_URL: 'http://backend.local/notify',
       BACKEND_SIGNING_SECRET: 'hmac',
       DATA_SINK_DIR: '/tmp/sink',
@@ -101,7 +103,11 @@ describe('loadConfig', () => {
       maxRps: 0.5,
       maxConcurrency: 3,
     });
-    expect(config.flinks).toMatchObject({ pollIntervalMs: 250, pollTimeoutMs: 300_000 });
+    expect(config.flinks).toMatchObject({
+      pollIntervalMs: 250,
+      pollTimeoutMs: 300_000,
+      requestTimeoutMs: 2_000,
+    });
     expect(config.backend).toEqual({ notifyUrl: 'http://backend.local/notify', signingSecret: 'hmac' });
     expect(config.dataSink).toEqual({ dir: '/tmp/sink', url: 'https://sink.local/ingest' });
     expect(config.worker.shutdownGraceMs).toBe(120_000);
