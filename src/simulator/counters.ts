@@ -13,6 +13,17 @@ export const callKinds = [
 ] as const;
 export type CallKind = (typeof callKinds)[number];
 
+/** Faults the simulator applied (not merely drew): a hang counts when a request is held, whether or not its client waits. */
+export const faultKinds = [
+  'latency',
+  'hang',
+  'aggregation-error',
+  'too-many-requests',
+  'malformed',
+  'expired-request-id',
+] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
 export interface RequestLogEntry {
   /** Real (wall-clock) arrival time in ms: rate tests measure the client, not the virtual clock. */
   at: number;
@@ -33,10 +44,12 @@ export interface SimCounters {
   liveRefreshesByCardAndNight: Record<string, Record<string, number>>;
   /** Refreshes the simulated Flinks nightly job ran per card. */
   nightlyRefreshes: Record<string, number>;
+  /** Injected faults applied, by kind. */
+  faultsInjected: Partial<Record<FaultKind, number>>;
 }
 
 function emptyCounters(): SimCounters {
-  return { total: 0, byEndpoint: {}, byKind: {}, byCard: {}, liveRefreshesByCardAndNight: {}, nightlyRefreshes: {} };
+  return { total: 0, byEndpoint: {}, byKind: {}, byCard: {}, liveRefreshesByCardAndNight: {}, nightlyRefreshes: {}, faultsInjected: {} };
 }
 
 function increment<K extends string>(record: Partial<Record<K, number>>, key: K): void {
@@ -79,6 +92,10 @@ export class Counters {
 
   nightlyRefresh(loginId: string): void {
     increment(this.counts.nightlyRefreshes, loginId);
+  }
+
+  fault(kind: FaultKind): void {
+    increment(this.counts.faultsInjected, kind);
   }
 
   snapshot(): SimCounters {

@@ -100,14 +100,21 @@ export async function serveApi(
     };
 
     const fault = world.faults.decide(path.endpoint);
+    if (fault.delayMs > 0) world.counters.fault('latency');
+    if (fault.hangMs > 0) world.counters.fault('hang');
     if (!(await waits.wait(fault.delayMs + fault.hangMs, res))) return;
     const now = await world.sync();
     const requestId = sessionRequestId(apiReq);
+    if (fault.malformed) world.counters.fault('malformed');
     if (fault.reject !== null) {
+      world.counters.fault(fault.reject === 'TOO_MANY_REQUESTS' ? 'too-many-requests' : 'aggregation-error');
       const session = requestId === undefined ? undefined : { requestId };
       return reply(res, entry, errorReply(injectedFailure(fault.reject), session), fault.malformed);
     }
-    if (fault.expireRequestId && requestId !== undefined) world.sessions.forget(requestId);
+    if (fault.expireRequestId && requestId !== undefined) {
+      world.counters.fault('expired-request-id');
+      world.sessions.forget(requestId);
+    }
     reply(res, entry, route.handler({ world, req: apiReq, now, entry }), fault.malformed);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@ import { SimWorld } from './world';
 export { SimAdmin, SimulatorAdminError, type ClockView, type CreateCardInput, type NightlyRun, type SimCardView } from './admin';
 export { type IneligibleReason, type SimCard } from './cards';
 export { type ClockSource } from './clock';
-export { callKinds, type CallKind, type RequestLogEntry, type SimCounters } from './counters';
+export { callKinds, type CallKind, faultKinds, type FaultKind, type RequestLogEntry, type SimCounters } from './counters';
 export { type Faults } from './faults';
 export { type NightlyResult } from './nightly';
 export { type SimulatorOptions } from './options';
