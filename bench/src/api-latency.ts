@@ -1,0 +1,94 @@
+// The HTTP API under a small concurrent load: connect (POST /cards), reconnected and refreshNow (POST
+// /cards/:id/refresh), each timed from the request to the last byte of its answer. The simulator answers at
+// once during this phase (no injected latency): what is measured is our stack (HTTP API → Temporal → worker →
+// Flinks client and back), not Flinks. refreshNow waits for a whole live refresh, three Flinks calls included.
+import { performance } from 'node:perf_hooks';
+import { createApiServer } from '../../src/api';
+import { forEachBounded } from '../../src/domain/for-each-bounded';
+import { DirectorySink } from '../../src/flinks';
+import { type BenchWorld } from './bench-world';
+import { ProgressBar } from './progress-bar';
+import { benchCards } from './scenario-mix';
+import { type Summary, summarize } from './stats';
+
+const API_TOKEN = 'bench-api-token-0123456789abcdef';
+
+export interface ApiLatency {
+  concurrency: number;
+  simulatorLatencyMs: 0;
+  connect: Summary;
+  reconnected: Summary;
+  refreshNow: Summary;
+  /** Answers that were not the route's success status. */
+  failures: number;
+}
+
+export async function measureApiLatency(
+  world: BenchWorld,
+  options: { requests: number; concurrency: number; seed: number; settledLoginIds: readonly string[] },
+): Promise<ApiLatency> {
+  await world.sim.admin.setFaults({});
+  const api = createApiServer({
+    cards: world.cards,
+    sink: new DirectorySink(world.config.dataSink.dir),
+    token: API_TOKEN,
+  });
+  const { url } = await api.listen(0);
+  let failures = 0;
+  /** `prepare` runs before the clock starts (e.g. the user finishing Flinks Connect). */
+  const timed = async (
+    label: string,
+    items: readonly string[],
+    expect: number,
+    prepare: (loginId: string) => Promise<{ path: string; body: unknown }>,
+  ): Promise<Summary> => {
+    const progress = new ProgressBar(`API ${label}`, items.length);
+    const durations: number[] = [];
+    await forEachBounded(items, options.concurrency, async (loginId) => {
+      const { path, body } = await prepare(loginId);
+      const started = performance.now();
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await response.arrayBuffer();
+      durations.push(performance.now() - started);
+      if (response.status !== expect) failures += 1;
+      progress.update(durations.length);
+    });
+    progress.finish();
+    return summarize(durations);
+  };
+
+  try {
+    // New cards, connected through the API; the simulator knows them, so their reconnects can fetch data.
+    const fresh = benchCards(options.requests, { healthy: 100 }, options.seed + 1).map((c) => c.loginId);
+    for (const loginId of fresh) await world.sim.admin.createCard({ loginId, scenario: 'healthy' });
+    const connect = await timed('connect', fresh, 201, async (loginId) => ({
+      path: '/cards',
+      body: { loginId },
+    }));
+    const reconnected = await timed('reconnected', fresh, 202, async (loginId) => {
+      // The requestId Flinks Connect hands the backend once the user is through.
+      const { requestId } = await world.sim.admin.completeUserReconnect(loginId);
+      return { path: `/cards/${loginId}/reconnected`, body: { requestId } };
+    });
+    // Cards that finished their night: a press on a card busy with a reconnect would wait for it first.
+    const pressed = options.settledLoginIds.slice(0, options.requests);
+    const refreshNow = await timed('refreshNow', pressed, 200, async (loginId) => ({
+      path: `/cards/${loginId}/refresh`,
+      body: {},
+    }));
+    return {
+      concurrency: options.concurrency,
+      simulatorLatencyMs: 0,
+      connect,
+      reconnected,
+      refreshNow,
+      failures,
+    };
+  } finally {
+    await api.close();
+  }
+}

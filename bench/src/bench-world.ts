@@ -1,0 +1,111 @@
+// Everything one benchmark run stands on: a dev server of its own, the Flinks simulator (over real HTTP, with the
+// run's latency), the product's workers in a child process configured as `npm run worker` is, and a client.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { FlinksRefreshClient } from '../../src/client';
+import { type AppConfig, loadConfig } from '../../src/config';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { findFreePort } from '../../src/temporal/exec';
+import { startPrivateDevServer } from '../../test/harness/dev-server';
+import { type BenchOptions } from './bench-options';
+import { compileWorker } from './worker/compile-worker';
+import { startWorkerChild, type WorkerChild } from './worker/worker-child';
+
+export const BENCH_SECRET = 'bench-flinks-secret';
+
+export interface BenchWorld {
+  env: TestWorkflowEnvironment;
+  sim: Simulator;
+  config: AppConfig;
+  cards: FlinksRefreshClient;
+  worker: WorkerChild;
+  /** The dev server's Prometheus endpoint (its `action` counter is what Temporal Cloud would bill). */
+  metricsUrl: string;
+  store: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function createBenchWorld(
+  options: BenchOptions,
+  say: (line: string) => void,
+  cardsExpected: number,
+): Promise<BenchWorld> {
+  const dir = await mkdtemp(join(tmpdir(), 'flinks-bench-'));
+  const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const close = async (): Promise<void> => {
+    for (const closer of [...closers].reverse()) await closer();
+  };
+  try {
+    const metricsPort = await findFreePort();
+    const storeArgs = options.store === 'file' ? ['--db-filename', join(dir, 'temporal.db')] : [];
+    say('Starting the Temporal dev server…');
+    const env = await startPrivateDevServer(['--metrics-port', String(metricsPort), ...storeArgs]);
+    closers.push(() => env.teardown());
+
+    const sim = await startSimulator({
+      secretKey: BENCH_SECRET,
+      // A frozen virtual clock: with a ticking one, every request re-checks every card's nightly slot
+      // (10 ms a request at 10,000 cards), and Flinks' real 04:00-08:00 UTC job could fire mid-run.
+      clockTicks: false,
+      pollsBeforeReady: options.pollsBeforeReady,
+      seed: options.seed,
+      // Every request of the run, so the baseline can make the same ones (the log is a ring otherwise).
+      requestLogSize: Math.min(1_000_000, Math.max(10_000, cardsExpected * 12)),
+    });
+    closers.push(() => sim.close());
+    await sim.admin.setFaults({
+      latencyMs: options.latencyMs - options.jitterMs,
+      jitterMs: 2 * options.jitterMs,
+    });
+
+    const workerEnv: Record<string, string> = {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      FLINKS_BASE_URL: sim.baseUrl,
+      FLINKS_SECRET_KEY: BENCH_SECRET,
+      FLINKS_MAX_RPS: String(options.maxRps),
+      FLINKS_MAX_CONCURRENCY: String(options.concurrency),
+      FLINKS_POLL_INTERVAL: `${options.pollIntervalMs}ms`,
+      DATA_SINK_DIR: join(dir, 'sink'),
+      WORKER_SHUTDOWN_GRACE: '5s',
+      LOG_LEVEL: 'info',
+    };
+    const config = loadConfig(workerEnv);
+    const cards = new FlinksRefreshClient({
+      client: env.client,
+      taskQueue: config.temporal.taskQueue,
+      flinksTaskQueue: config.flinks.taskQueue,
+    });
+
+    say('Starting the worker process (bundling the workflow code)…');
+    const compiled = compileWorker();
+    closers.push(async () => compiled.remove());
+    const worker = await startWorkerChild({
+      entry: compiled.entry,
+      env: workerEnv,
+      logFile: join(dir, 'worker.log'),
+    });
+    closers.push(() => worker.stop());
+
+    return {
+      env,
+      sim,
+      config,
+      cards,
+      worker,
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      store:
+        options.store === 'file'
+          ? 'dev server, SQLite in a file (--db-filename)'
+          : 'dev server, SQLite in memory (the dev server default)',
+      dir,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
