@@ -8,9 +8,20 @@ export const loginIdSchema = z
   .string({ required_error: 'loginId is required', invalid_type_error: 'loginId must be a string' })
   .regex(uuidPattern, { message: 'loginId must be a UUID' });
 
+// zod's datetime accepts offsets like +99:99 and years like 9999, which no window can be computed from: the
+// instant must also parse, and fall in this century.
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(2100, 0, 1);
+
 export const isoDateTimeSchema = z
   .string()
-  .datetime({ offset: true, message: 'must be an ISO-8601 timestamp' });
+  .datetime({ offset: true, message: 'must be an ISO-8601 timestamp' })
+  .pipe(
+    z.string().refine((value) => {
+      const ms = Date.parse(value);
+      return Number.isFinite(ms) && ms >= EARLIEST_MS && ms < LATEST_MS;
+    }, 'must be a real time between 2000 and 2100'),
+  );
 
 export const cardStatuses = [
   'scheduled',

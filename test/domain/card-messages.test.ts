@@ -140,3 +140,24 @@ describe('card statuses', () => {
     );
   });
 });
+
+describe('timestamps a card can compute windows from', () => {
+  test.each(['2026-01-05T12:00:00+99:99', '9999-01-01T00:00:00Z', '1970-01-01T00:00:00Z', 'not a date'])(
+    'connectedAt %s is refused',
+    (connectedAt) => {
+      const parsed = cardInputSchema.safeParse({
+        loginId: '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f',
+        connectedAt,
+      });
+      expect(parsed.success).toBe(false);
+    },
+  );
+
+  test('an ordinary instant with an offset is accepted', () => {
+    const parsed = cardInputSchema.safeParse({
+      loginId: '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f',
+      connectedAt: '2026-01-05T12:00:00-05:00',
+    });
+    expect(parsed.success).toBe(true);
+  });
+});
