@@ -18,6 +18,8 @@ export interface EmbeddedDevServerOptions {
   uiPort: number;
   namespace: string;
   searchAttributes: readonly SearchAttributeDefinition[];
+  /** The codec server the Web UI decodes encrypted payloads through (TEMPORAL_ENCRYPTION_KEYS set). */
+  uiCodecEndpoint?: string;
   /** The server's own output (warnings and errors): to the log, never the terminal's table. */
   onOutput: (line: string) => void;
   /** Called if the server exits while we did not ask it to. */
@@ -73,6 +75,7 @@ export async function startEmbeddedDevServer(options: EmbeddedDevServerOptions):
     'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value',
     'frontend.enableExecuteMultiOperation=true',
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const child = spawn(options.cli, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;

@@ -21,6 +21,7 @@ import { API_TOKEN_FILE, demoApiToken } from './api-token';
 import { renderBanner } from './banner';
 import { startDemoClock } from './demo-clock';
 import { needsDemo, seedDemo } from './demo-seed';
+import { startConfiguredCodecServer } from '../codec/configured-server';
 import { startEmbeddedDevServer } from './embedded-dev-server';
 import { startLiveTable } from './live-table';
 import { simulatorSnapshot } from './simulator-snapshot';
@@ -149,8 +150,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         );
       }
       checkpoint();
-      const namespace = configFor({ FLINKS_BASE_URL: 'http://127.0.0.1:1/' }).temporal.namespace;
+      const temporalConfig = configFor({ FLINKS_BASE_URL: 'http://127.0.0.1:1/' });
+      const namespace = temporalConfig.temporal.namespace;
+      // With encryption on, the Web UI shows payloads through our codec server.
+      const codec = await startConfiguredCodecServer(temporalConfig, (line) =>
+        writeLog(`[codec-server] ${line}\n`),
+      );
+      if (codec) {
+        stack.push('codec server', () => codec.close());
+        say(`Codec server for the Web UI on ${codec.url}`);
+      }
       const server = await startEmbeddedDevServer({
+        uiCodecEndpoint: codec?.url,
         cli: cli.executable.path,
         dataDir: args.dataDir,
         port: args.temporalPort,
