@@ -1,13 +1,12 @@
 // A routine whose worker dies mid-way finishes on a new worker without a second refresh of any card, and a
 // manual re-run of the same routineId changes nothing for the cards already done.
-import { type WorkflowHandle } from '@temporalio/client';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { type RoutineResult } from '../../src/domain/routine-result';
 import { runRoutineNow } from '../../src/schedule';
 import { nightlyRoutine } from '../../src/workflows/nightly-routine';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
-import { createRoutineWorld, type RoutineWorld } from './routine-world';
+import { completedShards, createRoutineWorld, type RoutineWorld } from './routine-world';
 
 const CARDS = 64;
 let world: RoutineWorld;
@@ -22,28 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function completedShards(
-  handle: WorkflowHandle,
-): Promise<{ scheduled: number; completed: number; retried: number }> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const shardIds = new Set(
-    events
-      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'signalCardShard')
-      .map((e) => String(e.eventId)),
-  );
-  return {
-    scheduled: shardIds.size,
-    completed: events.filter((e) =>
-      shardIds.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)),
-    ).length,
-    retried: events.filter(
-      (e) =>
-        shardIds.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) &&
-        (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
-    ).length,
-  };
-}
 
 test('killed mid-way and retried: every card refreshed exactly once; a re-run for the same routineId changes nothing', async () => {
   // The routine's worker (workflows and routine activities) will stop without grace, cutting off the shard in

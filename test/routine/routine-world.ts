@@ -197,6 +197,29 @@ export async function signalsReceived(handle: WorkflowHandle, name: string): Pro
     .length;
 }
 
+/** The routine's shard activities so far: scheduled, completed, and attempts after the first. */
+export async function completedShards(
+  handle: WorkflowHandle,
+): Promise<{ scheduled: number; completed: number; retried: number }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const shardIds = new Set(
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'signalCardShard')
+      .map((e) => String(e.eventId)),
+  );
+  return {
+    scheduled: shardIds.size,
+    completed: events.filter((e) =>
+      shardIds.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)),
+    ).length,
+    retried: events.filter(
+      (e) =>
+        shardIds.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) &&
+        (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
+    ).length,
+  };
+}
+
 export function cardHandle(world: RoutineWorld, loginId: string): WorkflowHandle {
   return world.env.client.workflow.getHandle(cardWorkflowId(loginId));
 }
