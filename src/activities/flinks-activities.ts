@@ -161,6 +161,19 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
           ),
         );
         if (!auth.ok) {
+          if (auth.failure.code === 'CONCURRENT_SESSION' && activityInfo().attempt > 1) {
+            // The worker of an earlier attempt died after Flinks opened its live session and before the session's
+            // requestId reached Temporal: the open session is ours, and logging in again would be a second live
+            // login tonight. Retrying until it expires (8 minutes) would end the same way, only later.
+            return {
+              kind: 'failed',
+              error: {
+                ...auth.failure,
+                code: 'LIVE_SESSION_LOST',
+                message: `${auth.failure.message} (the live session an earlier attempt opened; its requestId was lost)`,
+              },
+            };
+          }
           if (auth.transient && retryLiveLogin(auth.failure)) throw retryableFailure(auth.failure);
           return { kind: 'failed', error: auth.failure };
         }

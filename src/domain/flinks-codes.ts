@@ -193,6 +193,13 @@ export const FLINKS_CODES = {
     { transient: true },
     'The body was not JSON or did not have the documented shape.',
   ),
+  LIVE_SESSION_LOST: info(
+    'synthetic',
+    [],
+    {},
+    'A retried live refresh found the card busy (CONCURRENT_SESSION): the session is the one its earlier attempt ' +
+      'opened before its worker died, whose requestId never reached Temporal. Not logged in again tonight.',
+  ),
 } as const satisfies Record<string, FlinksCodeInfo>;
 
 export type KnownFlinksCode = keyof typeof FLINKS_CODES;

@@ -45,6 +45,7 @@ const EXPECTED: Row[] = [
   ['TIMEOUT', true, false, false],
   ['OPERATION_TIMEOUT', true, false, false],
   ['MALFORMED_RESPONSE', true, false, false],
+  ['LIVE_SESSION_LOST', false, false, false],
 ];
 
 describe('classifyFlinksError: every known code', () => {
