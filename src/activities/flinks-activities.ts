@@ -10,7 +10,13 @@ import {
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
 import { packIneligible, type PackedIneligibleList } from '../domain/routine-shards';
-import { type DataSink, deliverAccountsDetail, type FlinksClient, summarizeAccountsDetail } from '../flinks';
+import {
+  type DataSink,
+  deliverAccountsDetail,
+  FlinksApiError,
+  type FlinksClient,
+  summarizeAccountsDetail,
+} from '../flinks';
 import { flinksStep, retryableFailure } from './flinks-failure';
 import { withHeartbeats } from './heartbeats';
 
@@ -154,27 +160,30 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       const resumed = resumableRequestId();
       let requestId = resumed;
       if (requestId === null) {
+        let failedAt: string | null = null;
         const auth = await flinksStep('authorize', () =>
-          flinks.authorize(
-            { loginId: input.loginId, mostRecentCached: false, save: true },
-            { signal: signal() },
-          ),
+          flinks
+            .authorize({ loginId: input.loginId, mostRecentCached: false, save: true }, { signal: signal() })
+            .catch((error: unknown) => {
+              if (error instanceof FlinksApiError) failedAt = error.endpoint;
+              throw error;
+            }),
         );
         if (!auth.ok) {
           if (auth.failure.code === 'CONCURRENT_SESSION' && activityInfo().attempt > 1) {
-            // The worker of an earlier attempt died after Flinks opened its live session and before the session's
-            // requestId reached Temporal: the open session is ours, and logging in again would be a second live
-            // login tonight. Retrying until it expires (8 minutes) would end the same way, only later.
+            // Most likely the worker of an earlier attempt died after Flinks opened its live session and before the
+            // session's requestId reached Temporal: the open session is ours, and logging in again once it expires
+            // (8 minutes) would be a second live login tonight. Retrying until then would only end later.
             return {
               kind: 'failed',
               error: {
                 ...auth.failure,
                 code: 'LIVE_SESSION_LOST',
-                message: `${auth.failure.message} (the live session an earlier attempt opened; its requestId was lost)`,
+                message: `${auth.failure.message} (most likely the live session an earlier attempt opened, whose requestId was lost)`,
               },
             };
           }
-          if (auth.transient && retryLiveLogin(auth.failure)) throw retryableFailure(auth.failure);
+          if (auth.transient && retryLiveLogin(auth.failure, failedAt)) throw retryableFailure(auth.failure);
           return { kind: 'failed', error: auth.failure };
         }
         if (auth.value.kind === 'mfa-required')
@@ -264,16 +273,14 @@ async function apiCall(run: () => Promise<unknown>): Promise<ApiCallOutcome> {
 /**
  * A live login reaches the bank: retrying one that the bank answered (RETRY_LATER, AGGREGATION_ERROR,
  * maintenance) would log the user in again and again in one night. Only retry when the request never got a
- * bank's answer: no HTTP answer, throttling, a busy card.
+ * bank's answer: no HTTP answer, throttling, a busy card, a garbled token. A garbled answer from /Authorize itself
+ * is still an answer: Flinks may have logged in at the bank and opened a session we cannot read.
  */
-const RETRYABLE_LIVE_LOGIN_CODES = new Set([
-  'TOO_MANY_REQUESTS',
-  'CONCURRENT_SESSION',
-  'CARD_IN_USE',
-  'MALFORMED_RESPONSE',
-]);
-function retryLiveLogin(failure: FlinksFailure): boolean {
-  return failure.httpStatus === null || RETRYABLE_LIVE_LOGIN_CODES.has(failure.code);
+const RETRYABLE_LIVE_LOGIN_CODES = new Set(['TOO_MANY_REQUESTS', 'CONCURRENT_SESSION', 'CARD_IN_USE']);
+function retryLiveLogin(failure: FlinksFailure, endpoint: string | null): boolean {
+  if (failure.httpStatus === null) return true;
+  if (failure.code === 'MALFORMED_RESPONSE') return endpoint !== 'Authorize';
+  return RETRYABLE_LIVE_LOGIN_CODES.has(failure.code);
 }
 
 /** The live session an earlier attempt of this activity opened, if it heartbeated one. */

@@ -197,8 +197,8 @@ export const FLINKS_CODES = {
     'synthetic',
     [],
     {},
-    'A retried live refresh found the card busy (CONCURRENT_SESSION): the session is the one its earlier attempt ' +
-      'opened before its worker died, whose requestId never reached Temporal. Not logged in again tonight.',
+    'A retried live refresh found the card busy (CONCURRENT_SESSION), most likely with the session its earlier ' +
+      'attempt opened before its worker died, whose requestId never reached Temporal. Not logged in again tonight.',
   ),
 } as const satisfies Record<string, FlinksCodeInfo>;
 
