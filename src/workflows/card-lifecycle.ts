@@ -121,12 +121,23 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
     refreshNowUpdate,
     async (_request) => {
       const ticket = runningRefresh ?? queuedRefresh ?? (queuedRefresh = { result: null });
-      await wf.condition(() => ticket.result !== null);
-      return ticket.result as RefreshNowResult;
+      // A refresh accepted while the card was disconnecting never runs: answer it rather than wait forever.
+      await wf.condition(() => ticket.result !== null || state.status === 'disconnected');
+      if (ticket.result === null) {
+        throw wf.ApplicationFailure.nonRetryable(
+          `Card ${state.loginId} was disconnected before the refresh could run`,
+          'CardDisconnectedError',
+        );
+      }
+      return ticket.result;
     },
     {
       validator: (_request) => {
-        if (state.status === 'disconnected' || pending.some((m) => m.kind === 'disconnect')) {
+        // Only a disconnect that will be carried out counts: a malformed one is ignored when its turn comes.
+        const disconnecting = pending.some(
+          (m) => m.kind === 'disconnect' && disconnectSchema.safeParse(m.payload ?? {}).success,
+        );
+        if (state.status === 'disconnected' || disconnecting) {
           // A typed failure: the client maps it to CardDisconnectedError.
           throw wf.ApplicationFailure.nonRetryable(
             `Card ${state.loginId} is disconnected: connect it again before refreshing`,

@@ -21,12 +21,18 @@ export function syncCardSearchAttributes(state: CardState, policy: CardPolicy, n
     { key: FlinksCardStatus, value: state.status },
     { key: FlinksLastRefreshAt, value: toDate(state.lastSuccessfulRefreshAt) },
     { key: FlinksEligibleUntil, value: toDate(eligibleUntil) },
-    { key: FlinksErrorCode, value: state.lastError?.code ?? null },
+    { key: FlinksErrorCode, value: state.lastError ? keyword(state.lastError.code) : null },
   ] as SearchAttributePair[];
   const changed = wanted.filter(
     (pair) => !sameValue(current.get(pair.key) as unknown, pair.value as unknown),
   );
   if (changed.length > 0) wf.upsertSearchAttributes(changed);
+}
+
+/** A Keyword search attribute holds at most 2 KB: a longer code (Flinks sends what it sends) is cut, not fatal. */
+const KEYWORD_MAX_CHARS = 200;
+function keyword(value: string): string {
+  return value.length > KEYWORD_MAX_CHARS ? value.slice(0, KEYWORD_MAX_CHARS) : value;
 }
 
 function toDate(iso: string | null): Date | null {

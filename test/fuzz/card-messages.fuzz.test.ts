@@ -487,7 +487,7 @@ describe('fixed: payloads that used to stop a card', () => {
  * pass while the bug is there; once fixed, jest reports them and `test.failing` becomes `test`.
  */
 describe('known bugs', () => {
-  test.failing(
+  test(
     'B6: a nightlyStatus listing an error code over 2 KB (valid by its schema) does not stop the card (FlinksErrorCode keyword limit)',
     async () => {
       const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
@@ -506,7 +506,7 @@ describe('known bugs', () => {
     },
   );
 
-  test.failing(
+  test(
     'B8: refreshNow is refused as "disconnected" while an invalid disconnect (to be ignored) waits in the queue',
     async () => {
       const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
