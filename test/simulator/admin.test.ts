@@ -11,7 +11,9 @@ describe('simulator admin API over HTTP', () => {
   afterEach(() => sim.close());
 
   it('exposes baseUrl and adminUrl on 127.0.0.1', () => {
-    expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v3\/43387ca6-0391-4c82-857d-70d95f087ecb\/BankingServices$/);
+    expect(sim.baseUrl).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/v3\/43387ca6-0391-4c82-857d-70d95f087ecb\/BankingServices$/,
+    );
     expect(sim.adminUrl).toBe(sim.baseUrl.replace(/\/v3\/.*$/, '/admin'));
   });
 
@@ -44,12 +46,19 @@ describe('simulator admin API over HTTP', () => {
     expect(changed.status).toBe(200);
     expect(changed.body.scenario).toBe('retry-later');
     expect((await http.live(loginId)).body.FlinksCode).toBe('RETRY_LATER');
-    const withOptions = await admin(sim, 'PATCH', `/cards/${loginId}`, { scenario: 'flaky', options: { errorRate: 1 } });
+    const withOptions = await admin(sim, 'PATCH', `/cards/${loginId}`, {
+      scenario: 'flaky',
+      options: { errorRate: 1 },
+    });
     expect(withOptions.body.scenarioOptions).toEqual({ errorRate: 1 });
   });
 
   it('refuses invalid admin input with 400 and a reason', async () => {
-    for (const body of [{ scenario: 'nope' }, { scenario: 'healthy', bogus: 1 }, { scenario: 'healthy', loginId: 'not-a-uuid' }]) {
+    for (const body of [
+      { scenario: 'nope' },
+      { scenario: 'healthy', bogus: 1 },
+      { scenario: 'healthy', loginId: 'not-a-uuid' },
+    ]) {
       const reply = await admin(sim, 'POST', '/cards', body);
       expect(reply.status).toBe(400);
       expect(reply.body.error).toEqual(expect.any(String));
@@ -65,7 +74,9 @@ describe('simulator admin API over HTTP', () => {
   it('completes a user reconnect over HTTP', async () => {
     const loginId = (await sim.admin.createCard({ scenario: 'mfa-on-live' })).loginId;
     const challenge = await http.live(loginId);
-    const reply = await admin(sim, 'POST', `/cards/${loginId}/reconnect`, { requestId: challenge.body.RequestId });
+    const reply = await admin(sim, 'POST', `/cards/${loginId}/reconnect`, {
+      requestId: challenge.body.RequestId,
+    });
     expect(reply.body).toEqual({ requestId: challenge.body.RequestId });
     expect((await http.fetchDetail(challenge.body.RequestId)).status).toBe(200);
     const unknown = await admin(sim, 'POST', `/cards/${loginId}/reconnect`, { requestId: 'nope' });
@@ -75,13 +86,21 @@ describe('simulator admin API over HTTP', () => {
   it('sets and clears faults', async () => {
     const set = await admin(sim, 'PUT', '/faults', { errorRate: 1, endpoints: ['GenerateAuthorizeToken'] });
     expect(set.body).toMatchObject({ errorRate: 1, endpoints: ['GenerateAuthorizeToken'] });
-    expect((await http.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } })).status).toBe(500);
+    expect(
+      (await http.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } })).status,
+    ).toBe(500);
     expect((await admin(sim, 'DELETE', '/faults')).status).toBe(200);
-    expect((await http.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } })).status).toBe(200);
+    expect(
+      (await http.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } })).status,
+    ).toBe(200);
   });
 
   it('reads, advances and sets the clock', async () => {
-    expect((await admin(sim, 'GET', '/clock')).body).toEqual({ now: new Date(T0).toISOString(), nowMs: T0, owned: true });
+    expect((await admin(sim, 'GET', '/clock')).body).toEqual({
+      now: new Date(T0).toISOString(),
+      nowMs: T0,
+      owned: true,
+    });
     const advanced = await admin(sim, 'POST', '/clock', { advanceMs: 5 * MINUTE });
     expect(advanced.body.nowMs).toBe(T0 + 5 * MINUTE);
     const set = await admin(sim, 'POST', '/clock', { now: '2026-04-01T00:00:00Z' });
@@ -122,7 +141,12 @@ describe('simulator admin API over HTTP', () => {
       DeleteCard: 1,
     });
     expect(counters.total).toBe(15);
-    expect(counters.byKind).toMatchObject({ token: 4, 'authorize-live': 3, 'authorize-cached': 1, 'nightly-status': 1 });
+    expect(counters.byKind).toMatchObject({
+      token: 4,
+      'authorize-live': 3,
+      'authorize-cached': 1,
+      'nightly-status': 1,
+    });
     expect(counters.byCard[a]).toEqual({
       'authorize-live': 2,
       'accounts-detail': 1,
@@ -139,7 +163,12 @@ describe('simulator admin API over HTTP', () => {
     });
     expect(counters.nightlyRefreshes).toEqual({ [a]: 1 }); // b's unanswered 203 made it ineligible
 
-    const log = (await admin(sim, 'GET', '/requests')).body as { at: number; endpoint: string; status: number; loginId?: string }[];
+    const log = (await admin(sim, 'GET', '/requests')).body as {
+      at: number;
+      endpoint: string;
+      status: number;
+      loginId?: string;
+    }[];
     expect(log).toHaveLength(15);
     expect(log[0]).toMatchObject({ endpoint: 'GenerateAuthorizeToken', status: 200, kind: 'token' });
     expect(log.find((e) => e.status === 203)).toMatchObject({ endpoint: 'Authorize', loginId: b });

@@ -17,7 +17,11 @@ describe('simulator credentials', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ HttpStatusCode: 200, Token: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
-    const wrong: Record<string, string>[] = [{}, { 'flinks-auth-key': 'wrong' }, { authorization: `Bearer ${SECRET}` }];
+    const wrong: Record<string, string>[] = [
+      {},
+      { 'flinks-auth-key': 'wrong' },
+      { authorization: `Bearer ${SECRET}` },
+    ];
     for (const headers of wrong) {
       const refused = await http.call('POST', 'GenerateAuthorizeToken', { headers });
       expect(refused.status).toBe(401);
@@ -38,7 +42,9 @@ describe('simulator credentials', () => {
   it('refuses Authorize without a token, with the secret instead of a token, or with a lapsed token', async () => {
     const body = { LoginId: loginId, MostRecentCached: true };
     expect((await http.call('POST', 'Authorize', { body })).status).toBe(401);
-    expect((await http.call('POST', 'Authorize', { body, headers: { 'flinks-auth-key': SECRET } })).status).toBe(401);
+    expect(
+      (await http.call('POST', 'Authorize', { body, headers: { 'flinks-auth-key': SECRET } })).status,
+    ).toBe(401);
     const token = await http.token();
     await sim.admin.advanceClock(31 * MINUTE);
     const lapsed = await http.call('POST', 'Authorize', { body, headers: { 'flinks-auth-key': token } });
@@ -56,7 +62,14 @@ describe('simulator credentials', () => {
       expect(poll.status).toBe(401);
     }
     expect((await http.detail(RequestId)).status).toBe(202);
-    expect((await http.call('POST', 'GetAccountsSummary', { body: { RequestId }, headers: { 'x-api-key': API_KEY } })).status).toBe(202);
+    expect(
+      (
+        await http.call('POST', 'GetAccountsSummary', {
+          body: { RequestId },
+          headers: { 'x-api-key': API_KEY },
+        })
+      ).status,
+    ).toBe(202);
   });
 
   it('needs no x-api-key when none is configured', async () => {
@@ -75,16 +88,21 @@ describe('simulator credentials', () => {
   it('wants the secret as a Bearer token on GetNightlyRefreshStatus', async () => {
     expect((await http.nightlyStatus()).status).toBe(200);
     expect((await http.nightlyStatus('wrong')).status).toBe(401);
-    const noAuth = await http.call('GET', 'GetNightlyRefreshStatus', { headers: { 'flinks-auth-key': SECRET } });
+    const noAuth = await http.call('GET', 'GetNightlyRefreshStatus', {
+      headers: { 'flinks-auth-key': SECRET },
+    });
     expect(noAuth.status).toBe(401);
     expect(noAuth.body.FlinksCode).toBe('ACCESS_DENIED');
   });
 
   it('answers unknown customers, endpoints and methods with JSON errors', async () => {
-    const wrongCustomer = await fetch(sim.baseUrl.replace(/v3\/[^/]+/, 'v3/someone-else') + '/GenerateAuthorizeToken', {
-      method: 'POST',
-      headers: { 'flinks-auth-key': SECRET },
-    });
+    const wrongCustomer = await fetch(
+      sim.baseUrl.replace(/v3\/[^/]+/, 'v3/someone-else') + '/GenerateAuthorizeToken',
+      {
+        method: 'POST',
+        headers: { 'flinks-auth-key': SECRET },
+      },
+    );
     expect(wrongCustomer.status).toBe(401);
     const unknown = await http.call('POST', 'GetStatements', { body: {} });
     expect(unknown.status).toBe(404);
@@ -96,7 +114,9 @@ describe('simulator credentials', () => {
   });
 
   it('matches endpoint names case-insensitively', async () => {
-    const reply = await http.call('POST', 'generateauthorizetoken', { headers: { 'flinks-auth-key': SECRET } });
+    const reply = await http.call('POST', 'generateauthorizetoken', {
+      headers: { 'flinks-auth-key': SECRET },
+    });
     expect(reply.status).toBe(200);
   });
 });

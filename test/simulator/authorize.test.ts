@@ -48,7 +48,11 @@ describe('simulator /Authorize', () => {
     it('refuses an unknown LoginId with 401 INVALID_LOGIN, still carrying a RequestId', async () => {
       const reply = await http.cached('00000000-0000-4000-8000-000000000000');
       expect(reply.status).toBe(401);
-      expect(reply.body).toMatchObject({ HttpStatusCode: 401, FlinksCode: 'INVALID_LOGIN', RequestId: expect.any(String) });
+      expect(reply.body).toMatchObject({
+        HttpStatusCode: 401,
+        FlinksCode: 'INVALID_LOGIN',
+        RequestId: expect.any(String),
+      });
       expect(typeof reply.body.Message).toBe('string');
     });
   });
@@ -98,9 +102,15 @@ describe('simulator /Authorize', () => {
       const loginId = await card('mfa-on-live');
       const challenge = await http.live(loginId);
       const prompt = challenge.body.SecurityChallenges[0].Prompt as string;
-      const wrong = await http.authorize({ RequestId: challenge.body.RequestId, SecurityResponses: { [prompt]: ['Nope'] } });
+      const wrong = await http.authorize({
+        RequestId: challenge.body.RequestId,
+        SecurityResponses: { [prompt]: ['Nope'] },
+      });
       expect(wrong.status).toBe(401);
-      expect(wrong.body).toMatchObject({ FlinksCode: 'INVALID_SECURITY_RESPONSE', RequestId: challenge.body.RequestId });
+      expect(wrong.body).toMatchObject({
+        FlinksCode: 'INVALID_SECURITY_RESPONSE',
+        RequestId: challenge.body.RequestId,
+      });
       const after = await sim.admin.getCard(loginId);
       expect(after.lastError?.code).toBe('INVALID_SECURITY_RESPONSE');
       expect(after).toMatchObject({ eligible: false, ineligibleReason: 'authorize-error' });
@@ -111,13 +121,19 @@ describe('simulator /Authorize', () => {
       const challenge = await http.live(loginId);
       const requestId = challenge.body.RequestId as string;
       const prompt = challenge.body.SecurityChallenges[0].Prompt as string;
-      const unknownKey = await http.authorize({ RequestId: requestId, SecurityResponses: { 'What is your pet?': ['Cat'] } });
+      const unknownKey = await http.authorize({
+        RequestId: requestId,
+        SecurityResponses: { 'What is your pet?': ['Cat'] },
+      });
       expect(unknownKey.body.FlinksCode).toBe('UNKNOWN_CHALLENGE_KEY');
       const empty = await http.authorize({ RequestId: requestId, SecurityResponses: {} });
       expect(empty.body.FlinksCode).toBe('SECURITYRESPONSES_INCOMPLETE');
       const asString = await http.authorize({ requestId, securityResponses: { [prompt]: answerOf(prompt) } });
       expect(asString.status).toBe(200);
-      const twice = await http.authorize({ RequestId: requestId, SecurityResponses: { [prompt]: [answerOf(prompt)] } });
+      const twice = await http.authorize({
+        RequestId: requestId,
+        SecurityResponses: { [prompt]: [answerOf(prompt)] },
+      });
       expect(twice.body.FlinksCode).toBe('ALREADY_AUTHORIZED');
     });
 
@@ -126,9 +142,15 @@ describe('simulator /Authorize', () => {
       const challenge = await http.live(loginId);
       await sim.admin.advanceClock(8 * MINUTE + 1_000);
       const prompt = challenge.body.SecurityChallenges[0].Prompt as string;
-      const late = await http.authorize({ RequestId: challenge.body.RequestId, SecurityResponses: { [prompt]: [answerOf(prompt)] } });
+      const late = await http.authorize({
+        RequestId: challenge.body.RequestId,
+        SecurityResponses: { [prompt]: [answerOf(prompt)] },
+      });
       expect(late.status).toBe(400);
-      expect(late.body).toMatchObject({ FlinksCode: 'SESSION_NONEXISTENT', RequestId: challenge.body.RequestId });
+      expect(late.body).toMatchObject({
+        FlinksCode: 'SESSION_NONEXISTENT',
+        RequestId: challenge.body.RequestId,
+      });
     });
 
     it.each([
@@ -139,7 +161,11 @@ describe('simulator /Authorize', () => {
       const loginId = await card(scenario);
       const reply = await http.live(loginId);
       expect(reply.status).toBe(status);
-      expect(reply.body).toMatchObject({ HttpStatusCode: status, FlinksCode: code, RequestId: expect.any(String) });
+      expect(reply.body).toMatchObject({
+        HttpStatusCode: status,
+        FlinksCode: code,
+        RequestId: expect.any(String),
+      });
       expect(typeof reply.body.Message).toBe('string');
       const after = await sim.admin.getCard(loginId);
       expect(after.lastError?.code).toBe(code);
@@ -167,7 +193,11 @@ describe('simulator /Authorize', () => {
       const always = await card('flaky', { scenarioOptions: { errorRate: 1 } });
       const failed = await http.live(always);
       expect(failed.status).toBe(500);
-      expect(failed.body).toMatchObject({ HttpStatusCode: 500, FlinksCode: 'AGGREGATION_ERROR', RequestId: expect.any(String) });
+      expect(failed.body).toMatchObject({
+        HttpStatusCode: 500,
+        FlinksCode: 'AGGREGATION_ERROR',
+        RequestId: expect.any(String),
+      });
       expect((await sim.admin.getCard(always)).eligible).toBe(true); // AGGREGATION_ERROR keeps eligibility
 
       const never = await card('flaky', { scenarioOptions: { errorRate: 0 } });

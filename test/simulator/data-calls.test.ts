@@ -34,7 +34,12 @@ describe('simulator data endpoints', () => {
       InstitutionName: 'FlinksCapital',
       InstitutionId: 14,
       RequestId: requestId,
-      Login: { Id: loginId, Username: 'Greatday', LastRefresh: '2026-03-10T12:00:00.0000000', IsScheduledRefresh: true },
+      Login: {
+        Id: loginId,
+        Username: 'Greatday',
+        LastRefresh: '2026-03-10T12:00:00.0000000',
+        IsScheduledRefresh: true,
+      },
     });
     const accounts = ready.body.Accounts as Record<string, unknown>[];
     expect(accounts.length).toBeGreaterThanOrEqual(2);
@@ -53,7 +58,11 @@ describe('simulator data endpoints', () => {
     }
     const transactions = accounts.flatMap((a) => a.Transactions as Record<string, unknown>[]);
     expect(transactions.length).toBeGreaterThan(5);
-    expect(transactions[0]).toMatchObject({ Date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), Id: expect.any(String), Balance: expect.any(Number) });
+    expect(transactions[0]).toMatchObject({
+      Date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+      Id: expect.any(String),
+      Balance: expect.any(Number),
+    });
   });
 
   it('honours pollsBeforeReady, and accepts POST on the Async endpoint', async () => {
@@ -65,7 +74,10 @@ describe('simulator data endpoints', () => {
     expect((await http.detailAsync(requestId, 'POST')).status).toBe(200);
     // Async by POST with the RequestId in the body instead of the path
     const other = await session();
-    const byBody = await http.call('POST', 'GetAccountsDetailAsync', { body: { RequestId: other }, headers: { 'x-api-key': API_KEY } });
+    const byBody = await http.call('POST', 'GetAccountsDetailAsync', {
+      body: { RequestId: other },
+      headers: { 'x-api-key': API_KEY },
+    });
     expect(byBody.status).toBe(202);
   });
 
@@ -109,7 +121,9 @@ describe('simulator data endpoints', () => {
     const requestId = await session();
     await http.detail(requestId, { WithTransactions: false });
     const ready = await http.detailAsync(requestId);
-    expect(ready.body.Accounts.every((acc: { Transactions: unknown[] }) => acc.Transactions.length === 0)).toBe(true);
+    expect(
+      ready.body.Accounts.every((acc: { Transactions: unknown[] }) => acc.Transactions.length === 0),
+    ).toBe(true);
   });
 
   it('expires a RequestId after 8 minutes of inactivity: 400 SESSION_NONEXISTENT', async () => {
@@ -124,7 +138,11 @@ describe('simulator data endpoints', () => {
     await sim.admin.advanceClock(8 * MINUTE + 1);
     const expired = await http.detailAsync(requestId);
     expect(expired.status).toBe(400);
-    expect(expired.body).toMatchObject({ HttpStatusCode: 400, FlinksCode: 'SESSION_NONEXISTENT', RequestId: requestId });
+    expect(expired.body).toMatchObject({
+      HttpStatusCode: 400,
+      FlinksCode: 'SESSION_NONEXISTENT',
+      RequestId: requestId,
+    });
     expect((await http.detail(requestId)).body.FlinksCode).toBe('SESSION_NONEXISTENT');
   });
 
@@ -140,7 +158,10 @@ describe('simulator data endpoints', () => {
     const unknown = await http.detail('11111111-1111-4111-8111-111111111111');
     expect(unknown.status).toBe(400);
     expect(unknown.body.FlinksCode).toBe('SESSION_NONEXISTENT');
-    const missing = await http.call('POST', 'GetAccountsDetail', { body: { WithTransactions: true }, headers: { 'x-api-key': API_KEY } });
+    const missing = await http.call('POST', 'GetAccountsDetail', {
+      body: { WithTransactions: true },
+      headers: { 'x-api-key': API_KEY },
+    });
     expect(missing.status).toBe(401);
     expect(missing.body).toMatchObject({ HttpStatusCode: 401, FlinksCode: 'INVALID_REQUEST' });
     const badDays = await http.detail(await session(), { DaysOfTransactions: 'Days9000' });

@@ -26,7 +26,11 @@ describe('simulator fault injection', () => {
     const requestId = (await http.cached(loginId)).body.RequestId as string;
     const failed = await http.detail(requestId);
     expect(failed.status).toBe(500);
-    expect(failed.body).toMatchObject({ HttpStatusCode: 500, FlinksCode: 'AGGREGATION_ERROR', RequestId: requestId });
+    expect(failed.body).toMatchObject({
+      HttpStatusCode: 500,
+      FlinksCode: 'AGGREGATION_ERROR',
+      RequestId: requestId,
+    });
     await sim.admin.clearFaults();
     expect((await http.detail(requestId)).status).toBe(202);
   });
@@ -59,7 +63,9 @@ describe('simulator fault injection', () => {
 
   it('close() ends hung requests at once', async () => {
     await sim.admin.setFaults({ hangRate: 1 }); // default hangMs: 10 minutes
-    const outcome = fetch(`${sim.baseUrl}/GetNightlyRefreshStatus`, { headers: { authorization: `Bearer ${SECRET}` } }).then(
+    const outcome = fetch(`${sim.baseUrl}/GetNightlyRefreshStatus`, {
+      headers: { authorization: `Bearer ${SECRET}` },
+    }).then(
       () => 'answered',
       () => 'socket closed',
     );
@@ -82,7 +88,9 @@ describe('simulator fault injection', () => {
     await sim.admin.setFaults({ tooManyRequestsBurst: 2 });
     const statuses: [number, string | undefined][] = [];
     for (let i = 0; i < 3; i += 1) {
-      const reply = await http.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } });
+      const reply = await http.call('POST', 'GenerateAuthorizeToken', {
+        headers: { 'flinks-auth-key': SECRET },
+      });
       statuses.push([reply.status, reply.body.FlinksCode]);
     }
     expect(statuses).toEqual([
@@ -108,7 +116,10 @@ describe('simulator fault injection', () => {
         await s.admin.setFaults({ errorRate: 0.5 });
         const statuses: number[] = [];
         for (let i = 0; i < 12; i += 1) {
-          statuses.push((await h.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } })).status);
+          statuses.push(
+            (await h.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } }))
+              .status,
+          );
         }
         return statuses;
       } finally {

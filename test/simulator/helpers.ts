@@ -42,7 +42,9 @@ export class FlinksHttp {
   }
 
   async token(): Promise<string> {
-    const reply = await this.call('POST', 'GenerateAuthorizeToken', { headers: { 'flinks-auth-key': SECRET } });
+    const reply = await this.call('POST', 'GenerateAuthorizeToken', {
+      headers: { 'flinks-auth-key': SECRET },
+    });
     expect(reply.status).toBe(200);
     return reply.body.Token as string;
   }
@@ -71,7 +73,10 @@ export class FlinksHttp {
   }
 
   summary(requestId: string): Promise<Reply> {
-    return this.call('POST', 'GetAccountsSummary', { body: { RequestId: requestId }, headers: { 'x-api-key': API_KEY } });
+    return this.call('POST', 'GetAccountsSummary', {
+      body: { RequestId: requestId },
+      headers: { 'x-api-key': API_KEY },
+    });
   }
 
   summaryAsync(requestId: string): Promise<Reply> {
@@ -91,7 +96,9 @@ export class FlinksHttp {
 }
 
 /** A fresh simulator whose owned, non-ticking clock is set to T0, plus an HTTP helper. */
-export async function startAtT0(options: Partial<SimulatorOptions> = {}): Promise<{ sim: Simulator; http: FlinksHttp }> {
+export async function startAtT0(
+  options: Partial<SimulatorOptions> = {},
+): Promise<{ sim: Simulator; http: FlinksHttp }> {
   const sim = await startSimulator({ secretKey: SECRET, apiKey: API_KEY, clockTicks: false, ...options });
   if (options.clock === undefined) await sim.admin.setClock(T0);
   return { sim, http: new FlinksHttp(sim) };

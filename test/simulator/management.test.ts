@@ -17,7 +17,9 @@ describe('simulator SetScheduledRefresh and DeleteCard', () => {
   it('answers 200 with a bare JSON string, in camelCase or PascalCase', async () => {
     const off = await patch({ loginId, isActivated: false });
     expect(off.status).toBe(200);
-    expect(off.text).toBe(JSON.stringify(`LoginId ${loginId} has now been deactivated for automatic refresh`));
+    expect(off.text).toBe(
+      JSON.stringify(`LoginId ${loginId} has now been deactivated for automatic refresh`),
+    );
     expect((await sim.admin.getCard(loginId)).scheduledRefresh).toBe(false);
     const on = await patch({ LoginId: loginId, IsActivated: true });
     expect(on.body).toBe(`LoginId ${loginId} has now been activated for automatic refresh`);
@@ -39,9 +41,15 @@ describe('simulator SetScheduledRefresh and DeleteCard', () => {
     const unknown = await patch({ loginId: '22222222-2222-4222-8222-222222222222', isActivated: true });
     expect(unknown.status).toBe(401);
     expect(unknown.body.FlinksCode).toBe('INVALID_LOGIN');
-    const wrongKey = await http.call('PATCH', 'SetScheduledRefresh', { body: { loginId, isActivated: true }, headers: { 'x-api-key': 'nope' } });
+    const wrongKey = await http.call('PATCH', 'SetScheduledRefresh', {
+      body: { loginId, isActivated: true },
+      headers: { 'x-api-key': 'nope' },
+    });
     expect(wrongKey.status).toBe(401);
-    const wrongBearer = await http.call('PATCH', 'SetScheduledRefresh', { body: { loginId, isActivated: true }, headers: { authorization: 'Bearer nope' } });
+    const wrongBearer = await http.call('PATCH', 'SetScheduledRefresh', {
+      body: { loginId, isActivated: true },
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrongBearer.status).toBe(401);
     // what the project's client sends: both casings, the secret as Bearer, and the x-api-key
     const asTheClient = await http.call('PATCH', 'SetScheduledRefresh', {
@@ -49,7 +57,9 @@ describe('simulator SetScheduledRefresh and DeleteCard', () => {
       headers: { 'x-api-key': API_KEY, authorization: `Bearer ${SECRET}` },
     });
     expect(asTheClient.status).toBe(200);
-    const deleted = await http.call('DELETE', `DeleteCard/${loginId}`, { headers: { authorization: 'Bearer nope' } });
+    const deleted = await http.call('DELETE', `DeleteCard/${loginId}`, {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(deleted.status).toBe(401);
   });
 

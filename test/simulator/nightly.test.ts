@@ -116,7 +116,11 @@ describe('simulator nightly job and GetNightlyRefreshStatus', () => {
     const loginId = await create('invalid-credentials');
     await sim.admin.advanceClock(DAY);
     const [entry] = await listed(http);
-    expect(entry).toMatchObject({ LoginId: loginId, LastRefreshErrorCode: 'INVALID_PASSWORD', LastRefreshState: 'Failed' });
+    expect(entry).toMatchObject({
+      LoginId: loginId,
+      LastRefreshErrorCode: 'INVALID_PASSWORD',
+      LastRefreshState: 'Failed',
+    });
   });
 
   it('keeps flaky cards eligible after AGGREGATION_ERROR', async () => {
@@ -132,7 +136,10 @@ describe('simulator nightly job and GetNightlyRefreshStatus', () => {
     ({ sim, http } = await startAtT0());
     const loginId = await create('mfa-on-live', { scheduledRefresh: true });
     const challenge = await http.live(loginId);
-    await http.authorize({ RequestId: challenge.body.RequestId, SecurityResponses: { [challenge.body.SecurityChallenges[0].Prompt]: ['wrong'] } });
+    await http.authorize({
+      RequestId: challenge.body.RequestId,
+      SecurityResponses: { [challenge.body.SecurityChallenges[0].Prompt]: ['wrong'] },
+    });
     expect((await listed(http)).map((e) => e.LastRefreshErrorCode)).toEqual(['INVALID_SECURITY_RESPONSE']);
   });
 
@@ -180,7 +187,7 @@ describe('simulator nightly job and GetNightlyRefreshStatus', () => {
     expect((await sim.admin.clock()).owned).toBe(false);
   });
 
-  it('runNightlyJob forces tonight\'s job now and skips the card\'s next slot', async () => {
+  it("runNightlyJob forces tonight's job now and skips the card's next slot", async () => {
     ({ sim, http } = await startAtT0());
     const healthy = await create('healthy');
     const blocked = await create('mfa-on-live');
@@ -197,6 +204,8 @@ describe('simulator nightly job and GetNightlyRefreshStatus', () => {
     await sim.admin.advanceClock(DAY); // the next night runs normally (the mfa card is ineligible by now)
     expect((await sim.admin.counters()).nightlyRefreshes).toEqual({ [healthy]: 2, [blocked]: 1 });
     const again = await sim.admin.runNightlyJob();
-    expect(again.results).toEqual(expect.arrayContaining([{ loginId: blocked, outcome: 'skipped-ineligible' }]));
+    expect(again.results).toEqual(
+      expect.arrayContaining([{ loginId: blocked, outcome: 'skipped-ineligible' }]),
+    );
   });
 });

@@ -38,7 +38,11 @@ describe('simulator robustness', () => {
       if (c.contentType) headers['content-type'] = c.contentType;
       const reply = await http.call('POST', 'Authorize', { body: c.body, rawBody: c.rawBody, headers });
       expect(reply.status).toBe(401);
-      expect(reply.body).toMatchObject({ HttpStatusCode: 401, FlinksCode: 'INVALID_REQUEST', Message: expect.any(String) });
+      expect(reply.body).toMatchObject({
+        HttpStatusCode: 401,
+        FlinksCode: 'INVALID_REQUEST',
+        Message: expect.any(String),
+      });
     }
   });
 

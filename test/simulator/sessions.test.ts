@@ -15,7 +15,11 @@ describe('simulator sessions per loginId', () => {
     expect((await http.live(loginId)).status).toBe(203);
     for (const second of [await http.live(loginId), await http.cached(loginId)]) {
       expect(second.status).toBe(401);
-      expect(second.body).toMatchObject({ HttpStatusCode: 401, FlinksCode: 'CONCURRENT_SESSION', RequestId: expect.any(String) });
+      expect(second.body).toMatchObject({
+        HttpStatusCode: 401,
+        FlinksCode: 'CONCURRENT_SESSION',
+        RequestId: expect.any(String),
+      });
     }
     // once the pending session expired, the card is free again
     await sim.admin.advanceClock(8 * MINUTE + 1);
