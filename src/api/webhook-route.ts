@@ -12,8 +12,14 @@ import { validate } from './validation';
 export const WEBHOOK_PATH = '/flinks/webhooks';
 
 const envelopeSchema = z.object({ ResponseType: z.string().min(1) }).passthrough();
+// Flinks' RequestIds are GUIDs; the sink names its files after them, so anything else is refused here.
+const requestIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,200}$/, 'must be a Flinks RequestId: letters, digits and dashes, at most 200');
 const detailWebhookSchema = accountsDetailSchema.and(
-  z.object({ Login: z.object({ Id: loginIdSchema }).passthrough() }),
+  z
+    .object({ Login: z.object({ Id: loginIdSchema }).passthrough(), RequestId: requestIdSchema })
+    .passthrough(),
 );
 
 export interface WebhookRouteDeps {
