@@ -105,6 +105,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         const data = await withHeartbeats(
           () => ({ requestId: replayedRequestId }),
           () => flinksStep('data', () => readCachedSession(replayedRequestId, input.deliveredRefreshAt)),
+          { recordNow: false },
         );
         return {
           kind: 'replayed-error',
@@ -135,6 +136,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         const data = await withHeartbeats(
           () => ({ requestId }),
           () => flinksStep('data', () => deliver(requestId)),
+          { recordNow: false },
         );
         if (!data.ok) {
           if (data.transient) throw retryableFailure(data.failure);
@@ -194,6 +196,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       const data = await withHeartbeats(
         () => ({ requestId: sessionId }),
         () => flinksStep('data', () => deliver(sessionId)),
+        { recordNow: true },
       );
       if (!data.ok) {
         if (resumed !== null && DEAD_SESSION_CODES.has(data.failure.code)) {
@@ -217,6 +220,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       const data = await withHeartbeats(
         () => ({ requestId: input.requestId }),
         () => flinksStep('data', () => deliver(input.requestId)),
+        { recordNow: false },
       );
       if (!data.ok) {
         if (data.transient && !DEAD_SESSION_CODES.has(data.failure.code))

@@ -4,9 +4,17 @@ import { Context } from '@temporalio/activity';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 
-export async function withHeartbeats<T>(details: () => unknown, run: () => Promise<T>): Promise<T> {
+/**
+ * `recordNow`: heartbeat at once, before the call. A live session's requestId must reach Temporal before anything
+ * can go wrong, so a retry resumes it; a cached call has nothing to resume, and every heartbeat is a billable action.
+ */
+export async function withHeartbeats<T>(
+  details: () => unknown,
+  run: () => Promise<T>,
+  { recordNow }: { recordNow: boolean },
+): Promise<T> {
   const ctx = Context.current();
-  ctx.heartbeat(details());
+  if (recordNow) ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), HEARTBEAT_EVERY_MS);
   try {
     return await run();
