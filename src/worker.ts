@@ -133,14 +133,15 @@ const SDK_LOG_LEVELS: Record<AppConfig['logLevel'], SdkLogLevel> = {
   error: 'ERROR',
 };
 
-export async function main(): Promise<void> {
+/** `npm run worker`; `overrides` serve the benchmark, which runs this entry with a given cache size or bundle. */
+export async function main(overrides: WorkerOverrides = {}): Promise<void> {
   const config = loadConfigOrExit();
   // Default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make every worker shut down gracefully.
   Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVELS[config.logLevel]) });
   const log = Runtime.instance().logger;
   const connection = await connectNative(config.temporal);
   try {
-    const workers = await createWorkers(config, connection);
+    const workers = await createWorkers(config, connection, overrides);
     log.info('Worker started', {
       address: config.temporal.address,
       namespace: config.temporal.namespace,

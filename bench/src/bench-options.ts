@@ -23,6 +23,10 @@ export interface BenchOptions {
   pollsBeforeReady: number;
   apiRequests: number;
   apiConcurrency: number;
+  /** The main worker's workflow cache (maxCachedWorkflows); null: the SDK's default, as `npm run worker` runs. */
+  maxCachedWorkflows: number | null;
+  /** Bundle the workflow code before the worker starts (a build step) instead of in the worker at start. */
+  prebundle: boolean;
   /** How long the sleeping mode samples the idle worker. */
   sleepSampleMs: number;
   /** The product run gives up after this long and reports how far it got. */
@@ -54,6 +58,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --store memory|file    the dev server's SQLite: in memory (default) or in a file
   --results-dir PATH     where <date>.json and <date>.png go (bench/results)
   --seed N               seed of loginIds, scenario order and simulator randomness (1)
+  --max-cached-workflows N  the worker's workflow cache (default: the SDK's, from the heap size, as in production)
+  --prebundle            bundle the workflow code before the worker starts, not inside it (default: inside, as in
+                         production)
   --sleeping             open --cards cards (default 10000 here) and report the worker's memory while they sleep
   --sleep-sample DUR     how long the sleeping mode samples (20s)
   -h, --help             this text`;
@@ -81,16 +88,19 @@ const VALUE_OPTIONS = [
   'store',
   'results-dir',
   'seed',
+  'max-cached-workflows',
 ] as const;
 type Values = Partial<Record<(typeof VALUE_OPTIONS)[number], string>> & {
   help?: boolean;
   sleeping?: boolean;
+  prebundle?: boolean;
 };
 
 function readArgs(argv: readonly string[]): Values {
   const options = {
     help: { type: 'boolean', short: 'h' },
     sleeping: { type: 'boolean' },
+    prebundle: { type: 'boolean' },
     ...Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: 'string' }])),
   } as const;
   try {
@@ -121,6 +131,11 @@ export function parseBenchOptions(argv: readonly string[], cwd = process.cwd()):
     pollsBeforeReady: whole('--polls-before-ready', values['polls-before-ready'], 0, 0),
     apiRequests: whole('--api-requests', values['api-requests'], 100, 1),
     apiConcurrency: whole('--api-concurrency', values['api-concurrency'], 4, 1),
+    maxCachedWorkflows:
+      values['max-cached-workflows'] === undefined
+        ? null
+        : whole('--max-cached-workflows', values['max-cached-workflows'], 0, 2),
+    prebundle: values.prebundle === true,
     sleepSampleMs: duration('--sleep-sample', values['sleep-sample'], '20s'),
     deadlineMs: duration('--deadline', values.deadline, '30m'),
     store,

@@ -1,9 +1,10 @@
 // Everything one benchmark run stands on: a dev server of its own, the Flinks simulator (over real HTTP, with the
 // run's latency), the product's workers in a child process configured as `npm run worker` is, and a client.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FlinksRefreshClient } from '../../src/client';
 import { type AppConfig, loadConfig } from '../../src/config';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -12,6 +13,7 @@ import { startPrivateDevServer } from '../../test/harness/dev-server';
 import { type BenchOptions } from './bench-options';
 import { compileWorker } from './worker/compile-worker';
 import { startWorkerChild, type WorkerChild } from './worker/worker-child';
+import { WORKER_ENV } from './worker/worker-messages';
 
 export const BENCH_SECRET = 'bench-flinks-secret';
 
@@ -80,7 +82,20 @@ export async function createBenchWorld(
       flinksTaskQueue: config.flinks.taskQueue,
     });
 
-    say('Starting the worker process (bundling the workflow code)…');
+    if (options.maxCachedWorkflows !== null) {
+      workerEnv[WORKER_ENV.maxCachedWorkflows] = String(options.maxCachedWorkflows);
+    }
+    if (options.prebundle) {
+      say('Bundling the workflow code…');
+      const bundle = await bundleWorkflowCode({
+        workflowsPath: require.resolve('../../src/workflows'),
+        logger: new DefaultLogger('WARN'),
+      });
+      const bundlePath = join(dir, 'workflow-bundle.js');
+      await writeFile(bundlePath, bundle.code);
+      workerEnv[WORKER_ENV.workflowBundle] = bundlePath;
+    }
+    say(`Starting the worker process${options.prebundle ? '' : ' (it bundles the workflow code)'}…`);
     const compiled = compileWorker();
     closers.push(async () => compiled.remove());
     const worker = await startWorkerChild({

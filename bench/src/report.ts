@@ -25,7 +25,9 @@ function header(results: BenchResults): string[] {
   return [
     `**${int(s.cards)} cards**, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC. Temporal: ${s.temporal}. ` +
       `Flinks simulator over HTTP, ${s.latencyMs} ± ${s.jitterMs} ms a request; FLINKS_MAX_RPS ${s.maxRps}, ` +
-      `FLINKS_MAX_CONCURRENCY ${s.concurrency}, FLINKS_POLL_INTERVAL ${seconds(s.pollIntervalMs)}. Mix: ${mix}.`,
+      `FLINKS_MAX_CONCURRENCY ${s.concurrency}, FLINKS_POLL_INTERVAL ${seconds(s.pollIntervalMs)}. Mix: ${mix}. ` +
+      `Worker: workflow cache ${s.maxCachedWorkflows ?? 'SDK default'}, workflow code bundled ` +
+      `${s.prebundled ? 'before it starts' : 'at its start'}.`,
     `Machine: ${m.cpus} × ${m.cpuModel.trim()}, ${m.memoryGb} GB, Node ${m.node}; load average ` +
       `${m.loadAverageAtStart.map((l) => fixed(l)).join(' / ')} at the start, ` +
       `${m.loadAverageAtEnd.map((l) => fixed(l)).join(' / ')} at the end.`,
@@ -77,7 +79,7 @@ function routineReport(r: RoutineResults): string {
     '| --- | --- |',
     `| RSS with ${int(r.settings.cards)} open cards, idle | ${int(r.setup.workerRssMbWithOpenCards)} MB |`,
     `| RSS during the product run: peak / mean | ${int(r.worker.peakRssMb)} MB / ${int(r.worker.meanRssMb)} MB |`,
-    `| RSS peak over its life (workflow bundling at start included) | ${r.worker.lifetimePeakRssMb === null ? 'n/a' : `${int(r.worker.lifetimePeakRssMb)} MB`} |`,
+    `| RSS peak over its whole life (start included) | ${r.worker.lifetimePeakRssMb === null ? 'n/a' : `${int(r.worker.lifetimePeakRssMb)} MB`} |`,
     `| event-loop lag p50 / p99 / max | ${fixed(r.worker.lagMs.p50)} / ${fixed(r.worker.lagMs.p99)} / ${fixed(r.worker.lagMs.max)} ms |`,
     '',
     `| HTTP API (${r.api.concurrency} concurrent clients, simulator at 0 ms) | n | p50 | p99 | max |`,
@@ -100,7 +102,7 @@ function sleepingReport(r: SleepingResults): string {
     '| --- | --- |',
     `| RSS min / mean / max | ${int(s.rssMb.min)} / ${int(s.rssMb.mean)} / ${int(s.rssMb.max)} MB |`,
     `| V8 heap in use | ${int(s.heapUsedMb)} MB |`,
-    `| RSS peak over its life (workflow bundling and opening the cards included) | ${s.lifetimePeakRssMb === null ? 'n/a' : `${int(s.lifetimePeakRssMb)} MB`} |`,
+    `| RSS peak over its whole life (start and opening the cards included) | ${s.lifetimePeakRssMb === null ? 'n/a' : `${int(s.lifetimePeakRssMb)} MB`} |`,
     `| opening the cards (connect + first workflow task) | ${seconds(s.openMs)} |`,
     '',
     ...targetTable(r.targets),

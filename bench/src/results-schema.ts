@@ -32,6 +32,9 @@ const settingsSchema = z.object({
   seed: count,
   temporal: z.string(),
   worker: z.string(),
+  /** null: the SDK's default, as `npm run worker` runs. */
+  maxCachedWorkflows: count.nullable(),
+  prebundled: z.boolean(),
 });
 
 const machineSchema = z.object({

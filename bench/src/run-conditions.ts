@@ -36,6 +36,8 @@ export function runConditions(
       seed: options.seed,
       temporal: run.temporal,
       worker: WORKER_METHOD,
+      maxCachedWorkflows: options.maxCachedWorkflows,
+      prebundled: options.prebundle,
     },
     machine: {
       cpus: cpus().length,

@@ -1,4 +1,13 @@
-// What the benchmark's worker process and the bench say to each other over IPC.
+// What the benchmark's worker process and the bench say to each other: over IPC, and at start through the
+// environment (beside the product's own variables, which configure the worker as in production).
+
+/** The bench's own settings for the worker, when a run varies them. */
+export const WORKER_ENV = {
+  /** maxCachedWorkflows of the main worker (unset: the SDK's default). */
+  maxCachedWorkflows: 'BENCH_MAX_CACHED_WORKFLOWS',
+  /** A prebuilt workflow bundle's path (unset: the worker bundles src/workflows at start). */
+  workflowBundle: 'BENCH_WORKFLOW_BUNDLE',
+} as const;
 
 export interface LagSummary {
   p50: number;

@@ -2,8 +2,8 @@
 // environment), plus a sampler that reports this process's memory and event-loop delay to the bench over IPC.
 // Sampling in here, not from outside, because only the process itself can see its event loop.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { main } from '../../../src/worker';
-import { type ParentMessage, type WorkerSample } from './worker-messages';
+import { main, type WorkerOverrides } from '../../../src/worker';
+import { type ParentMessage, WORKER_ENV, type WorkerSample } from './worker-messages';
 
 /** The delay histogram's timer period: the recorded delays include it, so lag is what exceeds it. */
 const RESOLUTION_MS = 10;
@@ -42,7 +42,16 @@ if (process.send) {
   process.channel?.unref();
 }
 
-main().catch((error: unknown) => {
+function overrides(): WorkerOverrides {
+  const cache = process.env[WORKER_ENV.maxCachedWorkflows];
+  const bundle = process.env[WORKER_ENV.workflowBundle];
+  return {
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
+    ...(cache ? { workerOptions: { main: { maxCachedWorkflows: Number(cache) } } } : {}),
+  };
+}
+
+main(overrides()).catch((error: unknown) => {
   process.stderr.write(
     `worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
