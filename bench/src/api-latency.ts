@@ -6,12 +6,17 @@ import { performance } from 'node:perf_hooks';
 import { createApiServer } from '../../src/api';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { DirectorySink } from '../../src/flinks';
+import { type PhaseSummaries } from './activity-phases';
+import { type ConnectProfile, profileConnect, refreshNowPhases } from './api-profile';
 import { type BenchWorld } from './bench-world';
+import { FlinksTraffic } from './flinks-traffic';
 import { ProgressBar } from './progress-bar';
 import { benchCards } from './scenario-mix';
+import { waitUntilSettled } from './settled-cards';
 import { type Summary, summarize } from './stats';
 
 const API_TOKEN = 'bench-api-token-0123456789abcdef';
+const SETTLE_TIMEOUT_MS = 5 * 60_000;
 
 export interface ApiLatency {
   concurrency: number;
@@ -21,7 +26,11 @@ export interface ApiLatency {
   refreshNow: Summary;
   /** Answers that were not the route's success status. */
   failures: number;
+  profile: { connect: ConnectProfile; refreshNow: PhaseSummaries };
 }
+
+/** Cards connected one at a time, without HTTP, to time the calls behind connect. */
+const PROFILED_CONNECTS = 30;
 
 export async function measureApiLatency(
   world: BenchWorld,
@@ -74,12 +83,22 @@ export async function measureApiLatency(
       const { requestId } = await world.sim.admin.completeUserReconnect(loginId);
       return { path: `/cards/${loginId}/reconnected`, body: { requestId } };
     });
+    // The reconnects' data fetches queue on the rate-limited Flinks queue: let them drain, or the presses below
+    // would wait behind them and measure the queue instead of a press.
+    const traffic = new FlinksTraffic(world.sim).start();
+    await waitUntilSettled(world.env.client, traffic, fresh, Date.now() + SETTLE_TIMEOUT_MS, () => undefined);
+    traffic.stop();
     // Cards that finished their night: a press on a card busy with a reconnect would wait for it first.
     const pressed = options.settledLoginIds.slice(0, options.requests);
     const refreshNow = await timed('refreshNow', pressed, 200, async (loginId) => ({
       path: `/cards/${loginId}/refresh`,
       body: {},
     }));
+    const unseen = benchCards(PROFILED_CONNECTS, { healthy: 100 }, options.seed + 2).map((c) => c.loginId);
+    const profile = {
+      connect: await profileConnect(world, unseen),
+      refreshNow: await refreshNowPhases(world, pressed),
+    };
     return {
       concurrency: options.concurrency,
       simulatorLatencyMs: 0,
@@ -87,6 +106,7 @@ export async function measureApiLatency(
       reconnected,
       refreshNow,
       failures,
+      profile,
     };
   } finally {
     await api.close();

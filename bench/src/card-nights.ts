@@ -4,19 +4,16 @@
 // reading them costs the measured run nothing.
 import { type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { type temporal } from '@temporalio/proto';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { type NightlyStatusSignal } from '../../src/domain/card-messages';
 import { cardWorkflowId, nightlyStatusSignal } from '../../src/workflows/definitions';
+import { type ActivityPhases, activityPhases, timeOf } from './activity-phases';
 import { type ActionTally, eventTypeName, tallyActions } from './billable-actions';
 import { ProgressBar } from './progress-bar';
 import { type BenchCard } from './scenario-mix';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** The product's Flinks activities are all named flinks*: the night's Flinks work, not its notifications. */
-const FLINKS_ACTIVITY_PREFIX = 'flinks';
 
 export interface CardNight {
   loginId: string;
@@ -29,19 +26,7 @@ export interface CardNight {
   /** Server time of the night's last event; null when not handled. */
   endedAtMs: number | null;
   /** Where the night's first Flinks activity spent its time; null when the night called no Flinks activity. */
-  phases: NightPhases | null;
-}
-
-/** Ms between the events around a card's first Flinks activity of the night. */
-export interface NightPhases {
-  /** The signal until the activity is scheduled: the workflow task that handles the signal. */
-  signalToScheduled: number;
-  /** Scheduled until started: waiting in the Flinks task queue (its rate limit and the worker's slots). */
-  queued: number;
-  /** Started until completed: the Flinks calls themselves. */
-  running: number;
-  /** Completed until the night's last event: the workflow task that records the outcome. */
-  closing: number;
+  phases: ActivityPhases | null;
 }
 
 /** Histories read at once: the dev server answers these quickly, and nothing else runs by then. */
@@ -81,36 +66,8 @@ export function nightOf(card: BenchCard, events: readonly HistoryEvent[], routin
     eventTypes,
     actions: tallyActions(night),
     endedAtMs: last ? timeOf(last) : null,
-    phases: phasesOf(night),
+    phases: activityPhases(night),
   };
-}
-
-function phasesOf(night: readonly HistoryEvent[]): NightPhases | null {
-  const scheduled = night.find((e) =>
-    e.activityTaskScheduledEventAttributes?.activityType?.name?.startsWith(FLINKS_ACTIVITY_PREFIX),
-  );
-  const id = scheduled?.eventId;
-  if (!scheduled || id === undefined || id === null) return null;
-  const sameActivity = (ref: unknown): boolean => String(ref) === String(id);
-  const started = night.find((e) => sameActivity(e.activityTaskStartedEventAttributes?.scheduledEventId));
-  const finished = night.find(
-    (e) =>
-      sameActivity(e.activityTaskCompletedEventAttributes?.scheduledEventId) ||
-      sameActivity(e.activityTaskFailedEventAttributes?.scheduledEventId) ||
-      sameActivity(e.activityTaskTimedOutEventAttributes?.scheduledEventId),
-  );
-  const [signal, last] = [night[0], night[night.length - 1]];
-  if (!started || !finished || !signal || !last) return null;
-  return {
-    signalToScheduled: timeOf(scheduled) - timeOf(signal),
-    queued: timeOf(started) - timeOf(scheduled),
-    running: timeOf(finished) - timeOf(started),
-    closing: timeOf(last) - timeOf(finished),
-  };
-}
-
-function timeOf(event: HistoryEvent): number {
-  return optionalTsToMs(event.eventTime) ?? 0;
 }
 
 function isRoutineSignal(event: HistoryEvent, routineId: string): boolean {

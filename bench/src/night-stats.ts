@@ -1,8 +1,8 @@
 // Cards' nights summed up: per scenario (the targets are about healthy cards) and over the whole mix.
 import { actionTotal } from './billable-actions';
-import { type CardNight, type NightPhases } from './card-nights';
+import { type CardNight } from './card-nights';
 import { type NightStats } from './results-schema';
-import { type Summary, summarize } from './stats';
+import { summarize } from './stats';
 
 export function nightStats(nights: readonly CardNight[]): NightStats {
   const handled = nights.filter((n) => n.handled);
@@ -35,18 +35,4 @@ function meanOf(records: readonly Partial<Record<string, number>>[]): Record<str
   return Object.fromEntries(
     Object.entries(sums).map(([key, sum]) => [key, sum / Math.max(1, records.length)]),
   );
-}
-
-export function phaseStats(
-  nights: readonly CardNight[],
-): { cards: number } & Record<keyof NightPhases, Summary> {
-  const phases = nights.flatMap((n) => (n.phases ? [n.phases] : []));
-  const of = (key: keyof NightPhases): Summary => summarize(phases.map((p) => p[key]));
-  return {
-    cards: phases.length,
-    signalToScheduled: of('signalToScheduled'),
-    queued: of('queued'),
-    running: of('running'),
-    closing: of('closing'),
-  };
 }

@@ -10,6 +10,7 @@ import {
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fixed = (n: number, digits = 1): string => n.toFixed(digits);
 const seconds = (ms: number): string => `${fixed(ms / 1000)} s`;
+const ms = (n: number): string => `${fixed(n)} ms`;
 const usd = (n: number): string => `$${Math.round(n).toLocaleString('en-US')}`;
 
 export function renderReport(results: BenchResults): string {
@@ -54,7 +55,7 @@ function routineReport(r: RoutineResults): string {
     '',
     `| a healthy card's night (${int(r.product.phases.cards)} cards), ms | p50 | p99 | max |`,
     '| --- | --- | --- | --- |',
-    phaseRow('signal → Flinks activity scheduled (workflow task)', r.product.phases.signalToScheduled),
+    phaseRow('signal → Flinks activity scheduled (workflow task)', r.product.phases.toScheduled),
     phaseRow('waiting in the Flinks task queue (rate limit, slots)', r.product.phases.queued),
     phaseRow('the Flinks calls (activity running)', r.product.phases.running),
     phaseRow('activity done → night over (workflow task)', r.product.phases.closing),
@@ -88,6 +89,19 @@ function routineReport(r: RoutineResults): string {
     apiRow('reconnected', r.api.reconnected),
     apiRow('refreshNow (a whole live refresh)', r.api.refreshNow),
     ...(r.api.failures > 0 ? [`| failed answers | ${r.api.failures} | | | |`] : []),
+    `| &nbsp;&nbsp;profile, one at a time, no HTTP: GetSystemInfo (the API's preflight) | ${r.api.profile.connect.ping.n} | ${ms(r.api.profile.connect.ping.p50)} | ${ms(r.api.profile.connect.ping.p99)} | ${ms(r.api.profile.connect.ping.max)} |`,
+    `| &nbsp;&nbsp;DescribeWorkflowExecution (is it running?) | ${r.api.profile.connect.describe.n} | ${ms(r.api.profile.connect.describe.p50)} | ${ms(r.api.profile.connect.describe.p99)} | ${ms(r.api.profile.connect.describe.max)} |`,
+    `| &nbsp;&nbsp;FlinksRefreshClient.connect (describe + start) | ${r.api.profile.connect.connect.n} | ${ms(r.api.profile.connect.connect.p50)} | ${ms(r.api.profile.connect.connect.p99)} | ${ms(r.api.profile.connect.connect.max)} |`,
+    '',
+    `| refreshNow from its history (${int(r.api.profile.refreshNow.cards)} presses), ms | p50 | p99 | max |`,
+    '| --- | --- | --- | --- |',
+    phaseRow(
+      'update accepted → Flinks activity scheduled (workflow task)',
+      r.api.profile.refreshNow.toScheduled,
+    ),
+    phaseRow('waiting in the Flinks task queue', r.api.profile.refreshNow.queued),
+    phaseRow('the live refresh (activity running)', r.api.profile.refreshNow.running),
+    phaseRow('activity done → update completed (workflow task)', r.api.profile.refreshNow.closing),
     '',
     ...targetTable(r.targets),
   ];
@@ -123,7 +137,7 @@ function phaseRow(label: string, s: { p50: number; p99: number; max: number }): 
 }
 
 function apiRow(label: string, s: { n: number; p50: number; p99: number; max: number }): string {
-  return `| ${label} | ${s.n} | ${fixed(s.p50)} ms | ${fixed(s.p99)} ms | ${fixed(s.max)} ms |`;
+  return `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} |`;
 }
 
 function targetTable(targets: readonly Target[]): string[] {

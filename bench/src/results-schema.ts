@@ -7,6 +7,14 @@ const counts = z.record(z.string(), z.number().nonnegative());
 
 const summarySchema = z.object({ n: count, mean: ms, p50: ms, p99: ms, max: ms });
 const lagSchema = z.object({ p50: ms, p99: ms, max: ms, mean: ms });
+/** Ms around one Flinks activity (activity-phases.ts), summed up over cards. */
+const phasesSchema = z.object({
+  cards: count,
+  toScheduled: summarySchema,
+  queued: summarySchema,
+  running: summarySchema,
+  closing: summarySchema,
+});
 /** [seconds since the start, cards done], thinned to a few hundred points. */
 const curveSchema = z.array(z.tuple([z.number().nonnegative(), count]));
 
@@ -88,14 +96,8 @@ export const routineResultsSchema = z.object({
       /** Each kind of the routine's activities: first scheduled to last completed, s after the start. */
       steps: z.array(z.object({ activity: z.string(), count, fromS: ms, toS: ms })),
     }),
-    /** Where a card's night goes, around its first Flinks activity (healthy cards): see card-nights.ts. */
-    phases: z.object({
-      cards: count,
-      signalToScheduled: summarySchema,
-      queued: summarySchema,
-      running: summarySchema,
-      closing: summarySchema,
-    }),
+    /** Where a healthy card's night goes, around its first Flinks activity: see activity-phases.ts. */
+    phases: phasesSchema,
     curve: curveSchema,
   }),
   baseline: z.object({
@@ -142,6 +144,11 @@ export const routineResultsSchema = z.object({
     reconnected: summarySchema,
     refreshNow: summarySchema,
     failures: count,
+    /** Where the time goes: connect's gRPC calls one at a time, refreshNow's phases from history. */
+    profile: z.object({
+      connect: z.object({ ping: summarySchema, describe: summarySchema, connect: summarySchema }),
+      refreshNow: phasesSchema,
+    }),
   }),
   chart: z.string(),
 });

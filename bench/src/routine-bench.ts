@@ -1,6 +1,7 @@
 // `npm run bench`: open the cards, run one nightly routine through the product, make the same Flinks calls with
 // a bare script, time the HTTP API, and put it all in one result.
 import { DAY_MS } from '../../src/domain/time';
+import { summarizePhases } from './activity-phases';
 import { measureApiLatency } from './api-latency';
 import { type BenchOptions } from './bench-options';
 import { createBenchWorld } from './bench-world';
@@ -9,7 +10,7 @@ import { actionTotal } from './billable-actions';
 import { BASELINE_COLOR, completionChart, PRODUCT_COLOR } from './chart/completion-chart';
 import { monthlyCost, USD_PER_MILLION_ACTIONS } from './cloud-cost';
 import { completionCurve } from './completion-curve';
-import { nightStats, nightStatsByScenario, phaseStats } from './night-stats';
+import { nightStats, nightStatsByScenario } from './night-stats';
 import { openCards } from './open-cards';
 import { runConditions, runStart } from './run-conditions';
 import { runProduct } from './product-run';
@@ -98,7 +99,7 @@ export async function runRoutineBench(
           shards: product.routine.result?.shards ?? null,
           steps: product.routine.steps,
         },
-        phases: phaseStats(product.nights.filter((n) => n.scenario === 'healthy')),
+        phases: summarizePhases(product.nights.filter((n) => n.scenario === 'healthy').map((n) => n.phases)),
         curve: completionCurve(productEnds),
       },
       baseline: {
