@@ -27,6 +27,8 @@ export interface BenchOptions {
   maxCachedWorkflows: number | null;
   /** Bundle the workflow code before the worker starts (a build step) instead of in the worker at start. */
   prebundle: boolean;
+  /** The routine's signals in flight (one shard at a time); null: the routine's defaults. */
+  routineSignalConcurrency: number | null;
   /** How long the sleeping mode samples the idle worker. */
   sleepSampleMs: number;
   /** The product run gives up after this long and reports how far it got. */
@@ -61,6 +63,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --max-cached-workflows N  the worker's workflow cache (default: the SDK's, from the heap size, as in production)
   --prebundle            bundle the workflow code before the worker starts, not inside it (default: inside, as in
                          production)
+  --routine-signals N    the routine sends at most N signals at once, one shard at a time (default: its own
+                         defaults, 25 per shard and 4 shards at once)
   --sleeping             open --cards cards (default 10000 here) and report the worker's memory while they sleep
   --sleep-sample DUR     how long the sleeping mode samples (20s)
   -h, --help             this text`;
@@ -89,6 +93,7 @@ const VALUE_OPTIONS = [
   'results-dir',
   'seed',
   'max-cached-workflows',
+  'routine-signals',
 ] as const;
 type Values = Partial<Record<(typeof VALUE_OPTIONS)[number], string>> & {
   help?: boolean;
@@ -136,6 +141,10 @@ export function parseBenchOptions(argv: readonly string[], cwd = process.cwd()):
         ? null
         : whole('--max-cached-workflows', values['max-cached-workflows'], 0, 2),
     prebundle: values.prebundle === true,
+    routineSignalConcurrency:
+      values['routine-signals'] === undefined
+        ? null
+        : whole('--routine-signals', values['routine-signals'], 0, 1),
     sleepSampleMs: duration('--sleep-sample', values['sleep-sample'], '20s'),
     deadlineMs: duration('--deadline', values.deadline, '30m'),
     store,

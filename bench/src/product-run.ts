@@ -7,6 +7,7 @@ import { type RoutineResult } from '../../src/domain/routine-result';
 import { runRoutineNow } from '../../src/schedule';
 import { type RequestLogEntry } from '../../src/simulator';
 import { type ActionTally, tallyActions } from './billable-actions';
+import { type BenchOptions } from './bench-options';
 import { type BenchWorld } from './bench-world';
 import { type CardNight, cardNights } from './card-nights';
 import { FlinksTraffic } from './flinks-traffic';
@@ -54,7 +55,7 @@ export interface RoutineStep {
 export async function runProduct(
   world: BenchWorld,
   cards: readonly BenchCard[],
-  deadlineMs: number,
+  options: Pick<BenchOptions, 'deadlineMs' | 'routineSignalConcurrency'>,
 ): Promise<ProductRun> {
   const { env, sim, config, worker } = world;
   const namespace = env.namespace ?? 'default';
@@ -66,11 +67,14 @@ export async function runProduct(
   const ticker = setInterval(() => progress.update(traffic.cards.size, `${traffic.requests} requests`), 500);
 
   const startedAtMs = Date.now();
-  const deadline = startedAtMs + deadlineMs;
+  const deadline = startedAtMs + options.deadlineMs;
   const { handle, routineId } = await runRoutineNow(env.client, {
     taskQueue: config.temporal.taskQueue,
     flinksTaskQueue: config.flinks.taskQueue,
     routineId: `bench-${new Date(startedAtMs).toISOString()}`,
+    ...(options.routineSignalConcurrency === null
+      ? {}
+      : { tuning: { signalConcurrency: options.routineSignalConcurrency, shardConcurrency: 1 } }),
   });
   const result = await Promise.race([
     handle.result(),

@@ -28,7 +28,8 @@ function header(results: BenchResults): string[] {
       `Flinks simulator over HTTP, ${s.latencyMs} ± ${s.jitterMs} ms a request; FLINKS_MAX_RPS ${s.maxRps}, ` +
       `FLINKS_MAX_CONCURRENCY ${s.concurrency}, FLINKS_POLL_INTERVAL ${seconds(s.pollIntervalMs)}. Mix: ${mix}. ` +
       `Worker: workflow cache ${s.maxCachedWorkflows ?? 'SDK default'}, workflow code bundled ` +
-      `${s.prebundled ? 'before it starts' : 'at its start'}.`,
+      `${s.prebundled ? 'before it starts' : 'at its start'}. Routine signals in flight: ` +
+      `${s.routineSignalConcurrency === null ? 'its defaults (25 × 4 shards)' : s.routineSignalConcurrency}.`,
     `Machine: ${m.cpus} × ${m.cpuModel.trim()}, ${m.memoryGb} GB, Node ${m.node}; load average ` +
       `${m.loadAverageAtStart.map((l) => fixed(l)).join(' / ')} at the start, ` +
       `${m.loadAverageAtEnd.map((l) => fixed(l)).join(' / ')} at the end.`,

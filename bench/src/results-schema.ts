@@ -43,6 +43,8 @@ const settingsSchema = z.object({
   /** null: the SDK's default, as `npm run worker` runs. */
   maxCachedWorkflows: count.nullable(),
   prebundled: z.boolean(),
+  /** The routine's signals in flight, one shard at a time; null: its defaults. */
+  routineSignalConcurrency: count.nullable(),
 });
 
 const machineSchema = z.object({

@@ -37,7 +37,7 @@ export async function runRoutineBench(
     await world.sim.admin.runNightlyJob();
 
     say('Product run: one nightly routine through Temporal…');
-    const product = await runProduct(world, cards, options.deadlineMs);
+    const product = await runProduct(world, cards, options);
     say('Baseline run: the same Flinks calls from a bare script…');
     const plan = planFromLog(product.requestLog);
     const baseline = await runBaseline(world, plan, options);

@@ -38,6 +38,7 @@ export function runConditions(
       worker: WORKER_METHOD,
       maxCachedWorkflows: options.maxCachedWorkflows,
       prebundled: options.prebundle,
+      routineSignalConcurrency: options.routineSignalConcurrency,
     },
     machine: {
       cpus: cpus().length,

@@ -12,6 +12,8 @@ export interface RunRoutineOptions {
   /** Default: today's (UTC) routineId, so cards the scheduled run already handled are left alone. */
   routineId?: string;
   maxDataAge?: string;
+  /** The routine's pacing knobs (NightlyRoutineInput); unset: its defaults. The benchmark varies them. */
+  tuning?: Pick<NightlyRoutineInput, 'signalConcurrency' | 'shardConcurrency'>;
   now?: () => number;
 }
 
@@ -30,6 +32,7 @@ export async function runRoutineNow(client: Client, options: RunRoutineOptions):
     routineId,
     flinksTaskQueue: options.flinksTaskQueue,
     ...(options.maxDataAge === undefined ? {} : { maxDataAge: options.maxDataAge }),
+    ...options.tuning,
   };
   const workflowId = `${NIGHTLY_SCHEDULE_ID}-manual-${routineId}`;
   const handle = await client.workflow.start<typeof nightlyRoutine>(NIGHTLY_ROUTINE_WORKFLOW_TYPE, {
