@@ -29,6 +29,12 @@ export class MalformedJsonError extends HttpError {
   readonly status = 400;
 }
 
+/** 400: the body is JSON, but nested deeper than the API reads (a stack overflow waiting to happen downstream). */
+export class JsonTooDeepError extends HttpError {
+  override readonly name = 'JsonTooDeepError';
+  readonly status = 400;
+}
+
 export class UnauthorizedError extends HttpError {
   override readonly name = 'UnauthorizedError';
   readonly status = 401;

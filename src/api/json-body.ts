@@ -1,7 +1,18 @@
 // Request bodies: JSON only, read up to a limit. Past the limit the request is refused with 413 as soon as
-// the limit is crossed (or at once from Content-Length), without buffering the rest.
+// the limit is crossed (or at once from Content-Length), without buffering the rest. Nesting is limited too.
 import { type IncomingMessage } from 'node:http';
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
+import {
+  JsonTooDeepError,
+  MalformedJsonError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from './http-errors';
+
+/**
+ * Levels of arrays and objects a body may nest. Flinks' bodies use under ten; JSON.parse reads tens of thousands,
+ * but JSON.stringify (the data sink) runs out of stack a few thousand levels down, and that would never succeed.
+ */
+export const MAX_JSON_DEPTH = 256;
 
 /** Resolves with the parsed JSON, or `undefined` for an empty body (routes decide whether that is allowed). */
 export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
@@ -15,13 +26,41 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
       `Send the body as JSON with Content-Type: application/json (got ${type ? `'${type}'` : 'none'})`,
     );
   }
+  let body: unknown;
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    body = JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (error) {
     throw new MalformedJsonError(
       `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  const field = tooDeepUnder(body, MAX_JSON_DEPTH);
+  if (field !== null) {
+    throw new JsonTooDeepError(
+      `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (under ${field})`,
+      [{ field, message: `is nested more than ${MAX_JSON_DEPTH} levels deep` }],
+    );
+  }
+  return body;
+}
+
+/**
+ * The top-level field under which an array or object lies deeper than `maxDepth` levels (the body itself is level
+ * 1), or null. Iterative, with its own stack: the body may be nested deeper than the call stack.
+ */
+export function tooDeepUnder(body: unknown, maxDepth: number): string | null {
+  const stack: { value: unknown; depth: number; field: string }[] = [
+    { value: body, depth: 1, field: '(whole)' },
+  ];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, depth, field } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > maxDepth) return field;
+    for (const [key, child] of Object.entries(value)) {
+      stack.push({ value: child, depth: depth + 1, field: depth === 1 ? key : field });
+    }
+  }
+  return null;
 }
 
 function readBytes(req: IncomingMessage, limitBytes: number): Promise<Buffer> {

@@ -24,6 +24,9 @@ const body: AccountsDetail = accountsDetailSchema.parse({
   Accounts: [{ Id: 'a1', AccountNumber: '7641238', Transactions: [{ Id: 't1' }, { Id: 't2' }] }],
 });
 
+/** Arrays 20,000 levels deep: JSON.parse reads them, JSON.stringify overflows the stack. */
+const tooDeep = (): unknown => JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+
 const record = (overrides: Partial<DataRecord> = {}): DataRecord => ({
   loginId: LOGIN_ID,
   requestId: REQUEST_ID,
@@ -92,6 +95,14 @@ describe('DirectorySink', () => {
     expect(error.name).toBe('DataSinkError');
     expect(error.message).toContain('ENOTDIR');
     expect(error.message).not.toContain('7641238');
+  });
+
+  test('a body nested deeper than JSON.stringify can go is a permanent DataSinkError, and nothing is stored', async () => {
+    const error = (await caught(new DirectorySink(dir).write(record({ body: tooDeep() })))) as DataSinkError;
+    expect(error).toBeInstanceOf(DataSinkError);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(new RegExp(`requestId ${REQUEST_ID} cannot be written as JSON`));
+    expect(await readdir(dir)).toEqual([]);
   });
 
   test('deliverAccountsDetail stores the body and returns only the summary and location', async () => {
@@ -197,6 +208,12 @@ describe('HttpSink', () => {
     expect(server.requests).toHaveLength(1);
     const text = `${error.message} ${JSON.stringify(error)}`;
     for (const forbidden of [HMAC_SECRET, 'tenant=t1', '7641238']) expect(text).not.toContain(forbidden);
+  });
+
+  test('a body nested deeper than JSON.stringify can go is final at once, and nothing is sent', async () => {
+    const error = (await caught(sink().write(record({ body: tooDeep() })))) as DataSinkError;
+    expect(error).toMatchObject({ name: 'DataSinkError', retryable: false, httpStatus: null });
+    expect(server.requests).toHaveLength(0);
   });
 
   test('aborting stops the write with the signal reason', async () => {

@@ -3,6 +3,7 @@ import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type DataRecord, type DataSink } from './data-sink';
 import { DataSinkError } from './data-sink-error';
+import { serializeRecord } from './serialize-record';
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
@@ -28,11 +29,12 @@ export class DirectorySink implements DataSink {
     const loginId = safeSegment('loginId', record.loginId);
     const requestId = safeSegment('requestId', record.requestId);
     const stamp = fileTimestamp(record.fetchedAt);
+    const json = serializeRecord(record, 'DirectorySink');
     const key = `${loginId}/${requestId}`;
     const previous = this.inFlight.get(key) ?? Promise.resolve();
     const next = previous
       .catch(() => undefined)
-      .then(() => this.writeOnce(record, loginId, requestId, stamp))
+      .then(() => this.writeOnce(json, loginId, requestId, stamp))
       .finally(() => {
         if (this.inFlight.get(key) === next) this.inFlight.delete(key);
       });
@@ -41,7 +43,7 @@ export class DirectorySink implements DataSink {
   }
 
   private async writeOnce(
-    record: DataRecord,
+    json: string,
     loginId: string,
     requestId: string,
     stamp: string,
@@ -59,7 +61,7 @@ export class DirectorySink implements DataSink {
       try {
         const handle = await open(tempPath, 'wx', 0o600);
         try {
-          await handle.writeFile(JSON.stringify(record));
+          await handle.writeFile(json);
           await handle.sync();
         } finally {
           await handle.close();

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { abortableSleep, abortReason } from '../abortable-sleep';
 import { type DataRecord, type DataSink, type DataSinkWriteOptions } from './data-sink';
 import { DataSinkError } from './data-sink-error';
+import { serializeRecord } from './serialize-record';
 import { SIGNATURE_HEADER, signBody } from './signature';
 
 export interface HttpSinkOptions {
@@ -52,7 +53,7 @@ export class HttpSink implements DataSink {
   }
 
   async write(record: DataRecord, options: DataSinkWriteOptions = {}): Promise<{ location: string }> {
-    const payload = JSON.stringify(record);
+    const payload = serializeRecord(record, 'HttpSink');
     const headers = {
       'content-type': 'application/json',
       [SIGNATURE_HEADER]: signBody(payload, this.hmacSecret),
