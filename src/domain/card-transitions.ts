@@ -1,6 +1,6 @@
 // How a card moves between statuses. Every function is pure: state in, state (and the next Flinks
 // operation, if any) out. The workflow only wires these to timers, signals and activities.
-import { type CardStatus, type NightlyStatusSignal } from './card-messages';
+import { type CardStatus, type NightlyStatusSignal, type RefreshNowResult } from './card-messages';
 import { type Operation } from './card-operations';
 import { type CardPolicy } from './card-policy';
 import { type CardState, HANDLED_ROUTINES_KEPT } from './card-state';
@@ -222,6 +222,10 @@ export function afterSetScheduledRefresh(
     const enabled: CardState = { ...attempted, scheduledRefresh: true, abandoned: false };
     return stay(enabled.status === 'unscheduled' ? { ...enabled, status: 'scheduled' } : enabled);
   }
+  // Turned off on request mid-MFA, the card is `unscheduled` (what was asked) and stops waiting for the user: no
+  // abandon clock, not listed as awaiting-user-mfa, awaitingUserSince null. The open Flinks session stays in
+  // pendingRequestId: a Refresh while it is resumable answers with it rather than logging in a second time.
+  // Abandoning (nobody came for 30 days) forgets it: it expired long ago.
   return stay({
     ...attempted,
     scheduledRefresh: false,
@@ -260,17 +264,35 @@ export const RESUMABLE_REQUEST_MS = 7 * MINUTE_MS;
 
 /**
  * The MFA session a user pressing Refresh again can still resume in Flinks Connect: opening a new live
- * session instead would prompt them a second time (or collide with the first as CONCURRENT_SESSION).
+ * session instead would prompt them a second time (or collide with the first as CONCURRENT_SESSION). Whatever
+ * the status: scheduled refresh turned off (or on) meanwhile does not close the session at Flinks.
  */
 export function resumablePendingRequest(state: CardState, nowMs: number): string | null {
-  if (
-    state.status !== 'awaiting-user-mfa' ||
-    state.pendingRequestId === null ||
-    state.pendingRequestAt === null
-  ) {
-    return null;
-  }
+  if (state.pendingRequestId === null || state.pendingRequestAt === null) return null;
   return nowMs - toMs(state.pendingRequestAt) < RESUMABLE_REQUEST_MS ? state.pendingRequestId : null;
+}
+
+/** The user pressed Refresh: a live refresh, or nothing to run when an open MFA session can be resumed. */
+export function onRefreshNow(state: CardState, nowMs: number): Operation | null {
+  return resumablePendingRequest(state, nowMs) === null
+    ? { kind: 'live-refresh', purpose: 'refresh-now' }
+    : null;
+}
+
+/** What the Refresh button hears once the card has done what onRefreshNow asked. */
+export function refreshNowResult(state: CardState, nowMs: number): RefreshNowResult {
+  const errorCode = state.lastError ? { errorCode: state.lastError.code } : {};
+  if (state.status === 'awaiting-user-mfa' || resumablePendingRequest(state, nowMs) !== null) {
+    return {
+      outcome: 'mfa-required',
+      ...(state.pendingRequestId ? { requestId: state.pendingRequestId } : {}),
+      ...errorCode,
+    };
+  }
+  if (state.lastError === null && state.lastSuccessfulRefreshAt !== null) {
+    return { outcome: 'refreshed', lastRefreshAt: state.lastSuccessfulRefreshAt };
+  }
+  return { outcome: 'failed', ...errorCode };
 }
 
 // ---------- messages ----------

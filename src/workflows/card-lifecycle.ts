@@ -29,10 +29,11 @@ import {
   expiryWarningDue,
   nextWakeUp,
   onNightlyStatus,
+  onRefreshNow,
   onTimer,
   onWebhookRefresh,
   recordMalformed,
-  resumablePendingRequest,
+  refreshNowResult,
   type Transition,
 } from '../domain/card-transitions';
 import { describeCard, toCardView } from '../domain/card-view';
@@ -314,12 +315,8 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   const refreshNow = async (ticket: RefreshTicket): Promise<void> => {
     runningRefresh = ticket;
     queuedRefresh = null;
-    if (resumablePendingRequest(state, Date.now()) !== null) {
-      ticket.result = refreshResult(state);
-    } else {
-      await run({ kind: 'live-refresh', purpose: 'refresh-now' });
-      ticket.result = refreshResult(state);
-    }
+    await run(onRefreshNow(state, Date.now()));
+    ticket.result = refreshNowResult(state, Date.now());
     runningRefresh = null;
   };
 
@@ -413,20 +410,6 @@ const apiOptions: wf.ActivityOptions = { startToCloseTimeout: '2 minutes' };
 function shouldContinueAsNew(policy: CardPolicy): boolean {
   const info = wf.workflowInfo();
   return info.continueAsNewSuggested || info.historyLength >= policy.continueAsNewAfterEvents;
-}
-
-function refreshResult(state: CardState): RefreshNowResult {
-  if (state.status === 'awaiting-user-mfa') {
-    return {
-      outcome: 'mfa-required',
-      ...(state.pendingRequestId ? { requestId: state.pendingRequestId } : {}),
-      ...(state.lastError ? { errorCode: state.lastError.code } : {}),
-    };
-  }
-  if (state.lastError === null && state.lastSuccessfulRefreshAt !== null) {
-    return { outcome: 'refreshed', lastRefreshAt: state.lastSuccessfulRefreshAt };
-  }
-  return { outcome: 'failed', ...(state.lastError ? { errorCode: state.lastError.code } : {}) };
 }
 
 /** Runs an activity; when its retries are exhausted, the failure becomes a value the domain understands. */

@@ -9,7 +9,7 @@
 // accepted only for requests that are not HTTP); no stack trace or source path and never the API token in a body;
 // the exact status where the contract fixes it (404 no route, 405 method, 401 auth, 400 bad loginId, 413 size,
 // 415 type). Afterwards no card the fuzz started has a failed workflow task, and the process saw no unhandled
-// rejection. Bugs it found are at the end of the file: fixed ones as regression tests, open ones as test.failing.
+// rejection. Bugs it found are at the end of the file, as regression tests.
 import { randomUUID } from 'node:crypto';
 import { METHODS } from 'node:http';
 import { type ApiServer, createApiServer } from '../../src/api';
@@ -49,8 +49,8 @@ const API_TOKEN = 'fuzz-api-token-Zq3v8Xw1Lm5Pk7Rt';
 const BODY_LIMIT = 64 * 1024;
 const WEBHOOK_LIMIT = 256 * 1024;
 /**
- * No mfa-on-live card in the pool: once the card forgets its open MFA session (B11 below; or a disconnect and a new
- * connect, by design), a live refresh meets CONCURRENT_SESSION and keeps the card busy for a retry. The card-messages
+ * No mfa-on-live card in the pool: after a disconnect and a new connect (by design, the new card knows nothing of the
+ * old one's session), a live refresh meets CONCURRENT_SESSION and keeps the card busy for a retry. The card-messages
  * fuzz covers mfa-on-live cards.
  */
 const POOL_SCENARIOS: readonly Scenario[] = [
@@ -709,78 +709,70 @@ describe('fixed: found by this fuzz', () => {
   );
 });
 
-/**
- * Known bugs (owners: src/domain/card-transitions.ts, src/workflows/card-lifecycle.ts). These pass while the bug
- * is there; once fixed, jest reports them and `test.failing` becomes `test`.
- */
-describe('known bugs', () => {
-  test(
-    'B12: a Refresh pressed while the card is disconnecting is answered, and the card still closes',
-    async () => {
-      const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
-      await world.cards.connect(loginId);
-      const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
-      // The disconnect's SetScheduledRefresh call takes 1.5 s: the refresh arrives while it is in flight.
-      await world.sim.admin.setFaults({ latencyMs: 1_500, endpoints: ['SetScheduledRefresh'] });
-      let refresh: Promise<FuzzResponse> | null = null;
-      try {
-        expect((await post(`/cards/${loginId}`, {}, 'DELETE')).status).toBe(202);
-        await waitFor(async () =>
-          ((await handle.describe()).raw.pendingActivities ?? []).length > 0 ? true : undefined,
-        );
-        refresh = post(`/cards/${loginId}/refresh`, {}, 'POST', 60_000);
-        const reply = await Promise.race([
-          refresh,
-          new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
-        ]);
-        // Today: the update is accepted (the disconnect is no longer queued, the card not yet disconnected), the
-        // main loop ends with the disconnect, and the workflow waits forever for the update to finish: no answer,
-        // and the card never closes (a new POST /cards is a 409 "still closing" for good).
-        expect([200, 409]).toContain(reply?.status);
-        await waitFor(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined));
-      } finally {
-        await world.sim.admin.clearFaults();
-        await handle.terminate('known-bug reproduction').catch(() => undefined);
-        await refresh;
-      }
-    },
-  );
-
-  test.failing(
-    'B11: Refresh pressed again after scheduled refresh was turned off mid-MFA returns the open MFA session (not a second login, CONCURRENT_SESSION, then failed LIVE_SESSION_LOST)',
-    async () => {
-      const { loginId } = await world.sim.admin.createCard({ scenario: 'mfa-on-live' });
-      await world.cards.connect(loginId);
-      const first = await post(`/cards/${loginId}/refresh`, {});
-      const { requestId } = JSON.parse(first.body) as { outcome: string; requestId: string };
-      expect(JSON.parse(first.body)).toMatchObject({
-        outcome: 'mfa-required',
-        requestId: expect.any(String),
-      });
-      expect((await post(`/cards/${loginId}/scheduled-refresh`, { enabled: false }, 'PUT')).status).toBe(202);
+/** Card bugs this fuzz found, fixed since (src/domain/card-transitions.ts, src/workflows/card-lifecycle.ts). */
+describe('fixed: card bugs found by this fuzz', () => {
+  test('B12: a Refresh pressed while the card is disconnecting is answered, and the card still closes', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    await world.cards.connect(loginId);
+    const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
+    // The disconnect's SetScheduledRefresh call takes 1.5 s: the refresh arrives while it is in flight.
+    await world.sim.admin.setFaults({ latencyMs: 1_500, endpoints: ['SetScheduledRefresh'] });
+    let refresh: Promise<FuzzResponse> | null = null;
+    try {
+      expect((await post(`/cards/${loginId}`, {}, 'DELETE')).status).toBe(202);
       await waitFor(async () =>
-        (await world.cards.getCard(loginId)).status === 'unscheduled' ? true : undefined,
+        ((await handle.describe()).raw.pendingActivities ?? []).length > 0 ? true : undefined,
       );
+      refresh = post(`/cards/${loginId}/refresh`, {}, 'POST', 60_000);
+      const reply = await Promise.race([refresh, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
+      // Today: the update is accepted (the disconnect is no longer queued, the card not yet disconnected), the
+      // main loop ends with the disconnect, and the workflow waits forever for the update to finish: no answer,
+      // and the card never closes (a new POST /cards is a 409 "still closing" for good).
+      expect([200, 409]).toContain(reply?.status);
+      await waitFor(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined));
+    } finally {
+      await world.sim.admin.clearFaults();
+      await handle.terminate('known-bug reproduction').catch(() => undefined);
+      await refresh;
+    }
+  });
 
-      const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
-      const second = post(`/cards/${loginId}/refresh`, {}, 'POST', 60_000);
-      try {
-        const reply = await Promise.race([
-          second,
-          new Promise<null>((r) => setTimeout(() => r(null), 20_000)),
-        ]);
-        // Today: the card (unscheduled now, no longer awaiting-user-mfa) forgot its session and logs in again; Flinks
-        // refuses (CONCURRENT_SESSION) while the first session is open; after a 10 s retry the answer is 200
-        // { outcome: 'failed', errorCode: 'LIVE_SESSION_LOST' } (minutes of retries before c373d87).
-        expect(reply).not.toBeNull();
-        expect(JSON.parse((reply as FuzzResponse).body)).toMatchObject({
-          outcome: 'mfa-required',
-          requestId,
-        });
-      } finally {
-        await handle.terminate('known-bug reproduction').catch(() => undefined);
-        await second;
-      }
-    },
-  );
+  test('B11: Refresh pressed again after scheduled refresh was turned off mid-MFA returns the open MFA session (not a second login, CONCURRENT_SESSION, then failed LIVE_SESSION_LOST)', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'mfa-on-live' });
+    await world.cards.connect(loginId);
+    const first = await post(`/cards/${loginId}/refresh`, {});
+    const { requestId } = JSON.parse(first.body) as { outcome: string; requestId: string };
+    expect(JSON.parse(first.body)).toMatchObject({
+      outcome: 'mfa-required',
+      requestId: expect.any(String),
+    });
+    expect((await post(`/cards/${loginId}/scheduled-refresh`, { enabled: false }, 'PUT')).status).toBe(202);
+    await waitFor(async () =>
+      (await world.cards.getCard(loginId)).status === 'unscheduled' ? true : undefined,
+    );
+    // Unscheduled, no longer waiting for the user, but the session Flinks opened is still there to resume.
+    expect(await world.cards.getCard(loginId)).toMatchObject({
+      pendingRequestId: requestId,
+      awaitingUserSince: null,
+    });
+
+    const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
+    const second = post(`/cards/${loginId}/refresh`, {}, 'POST', 60_000);
+    try {
+      const reply = await Promise.race([second, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+      // It used to log in again: CONCURRENT_SESSION while the first session was open, then after a 10 s retry
+      // { outcome: 'failed', errorCode: 'LIVE_SESSION_LOST' }.
+      expect(reply).not.toBeNull();
+      expect(JSON.parse((reply as FuzzResponse).body)).toMatchObject({
+        outcome: 'mfa-required',
+        requestId,
+      });
+      // One live login at the bank in all: the second press sent nothing to Flinks.
+      const counters = await world.sim.admin.counters();
+      expect(counters.byCard[loginId]?.['authorize-live']).toBe(1);
+    } finally {
+      await handle.terminate('bug reproduction').catch(() => undefined);
+      await second;
+    }
+  });
 });
