@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CardDisconnectedError,
   CardNotFoundError,
+  CardUpdateAbortedError,
   InvalidLoginIdError,
   InvalidRequestError,
   TemporalUnavailableError,
@@ -36,22 +37,20 @@ export function errorReply(
   if (error instanceof CardDisconnectedError) return refusal(409, error);
   if (error instanceof TemporalUnavailableError) {
     log.warn('Temporal unavailable', { ...context, reason: error.message });
-    return {
-      status: 503,
-      headers: { 'retry-after': RETRY_AFTER_SECONDS },
-      body: {
-        error: error.name,
-        message: 'Temporal is unavailable right now; nothing was changed. Retry in a few seconds.',
-      },
-    };
+    return retryLater(
+      error,
+      'Temporal is unavailable right now; nothing was changed. Retry in a few seconds.',
+    );
+  }
+  if (error instanceof CardUpdateAbortedError) {
+    // Temporal refused the card's workflow task each time (a signal raced a continue-as-new): not the caller's
+    // fault, and the same press a moment later goes through.
+    log.warn('card update aborted by Temporal', { ...context, reason: error.message });
+    return retryLater(error, error.message);
   }
   if (error instanceof DataSinkError && error.retryable) {
     log.warn('data sink unavailable', { ...context, reason: error.message });
-    return {
-      status: 503,
-      headers: { 'retry-after': RETRY_AFTER_SECONDS },
-      body: { error: error.name, message: 'The data could not be stored right now. Retry in a few seconds.' },
-    };
+    return retryLater(error, 'The data could not be stored right now. Retry in a few seconds.');
   }
   const errorId = randomUUID();
   log.error('unexpected error while serving a request', {
@@ -66,6 +65,15 @@ export function errorReply(
       message: `Unexpected error; quote errorId ${errorId} when reporting it.`,
       errorId,
     },
+  };
+}
+
+/** 503 with Retry-After: nothing was done, and the same request shortly will do. */
+function retryLater(error: Error, message: string): Reply {
+  return {
+    status: 503,
+    headers: { 'retry-after': RETRY_AFTER_SECONDS },
+    body: { error: error.name, message },
   };
 }
 

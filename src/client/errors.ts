@@ -37,6 +37,22 @@ export class CardDisconnectedError extends CardError {
   }
 }
 
+/** Temporal aborted an update every time it was sent (a workflow task failed under it): nothing changed. */
+export class CardUpdateAbortedError extends CardError {
+  override readonly name = 'CardUpdateAbortedError';
+  constructor(
+    loginId: string,
+    readonly update: string,
+    readonly attempts: number,
+    reason: string,
+  ) {
+    super(
+      loginId,
+      `Card ${loginId}: Temporal aborted the ${update} update (${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}); nothing was changed, retry in a few seconds`,
+    );
+  }
+}
+
 /** Temporal could not be reached (connection refused, unavailable, deadline exceeded). */
 export class TemporalUnavailableError extends Error {
   override readonly name = 'TemporalUnavailableError';

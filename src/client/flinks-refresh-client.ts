@@ -44,6 +44,7 @@ import {
   TemporalUnavailableError,
 } from './errors';
 import { cardSummary, type CardSummary } from './visibility';
+import { executeCardUpdate } from './aborted-updates';
 
 export const connectOptionsSchema = cardInputSchema
   .omit({ loginId: true })
@@ -182,14 +183,16 @@ export class FlinksRefreshClient {
     });
   }
 
-  /** A live refresh with the user present (the app's Refresh button); waits for its outcome. */
+  /**
+   * A live refresh with the user present (the app's Refresh button); waits for its outcome. Sent again when Temporal
+   * aborts it (CardUpdateAbortedError if it keeps doing so): safe, since concurrent presses share one live refresh
+   * and an open MFA session is answered rather than logged into again.
+   */
   async refreshNow(loginId: string): Promise<RefreshNowResult> {
     const id = validLoginId(loginId);
     return this.call(id, async () => {
       try {
-        return await this.temporal.workflow
-          .getHandle(cardWorkflowId(id))
-          .executeUpdate(refreshNowUpdate, { args: [{}] });
+        return await executeCardUpdate(this.temporal, id, refreshNowUpdate, [{}]);
       } catch (error) {
         const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
         // The card's update validator refuses a disconnected card.

@@ -13,9 +13,16 @@ export {
 export {
   CardDisconnectedError,
   CardNotFoundError,
+  CardUpdateAbortedError,
   InvalidLoginIdError,
   InvalidRequestError,
   TemporalUnavailableError,
 } from './errors';
 export { type CardSummary } from './visibility';
+export {
+  abortedUpdateReason,
+  abortedUpdateRetry,
+  type AbortedUpdateRetry,
+  executeCardUpdate,
+} from './aborted-updates';
 export { type CardView, type CardStatus, cardStatuses, type RefreshNowResult } from '../domain/card-messages';

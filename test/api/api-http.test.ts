@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { FlinksRefreshClient } from '../../src/client';
+import { CardUpdateAbortedError, FlinksRefreshClient } from '../../src/client';
 import { type DataSink, DirectorySink, type FlinksLogger } from '../../src/flinks';
 import { findFreePort } from '../../src/temporal/exec';
 import { connectToDevServer } from '../harness/dev-server';
@@ -286,6 +286,26 @@ describe('errors', () => {
     const entry = logged.find((e) => e.fields?.errorId === reply.body.errorId);
     expect(entry).toMatchObject({ level: 'error', fields: { path: '/flinks/webhooks' } });
     expect(String(entry?.fields?.error)).toContain('disk on fire');
+  });
+
+  test('a card update Temporal kept aborting is a 503 with Retry-After, never a 500', async () => {
+    const cards = cardsOn(env.client);
+    const reason = 'Unable to perform workflow execution update due to unexpected workflow task failure.';
+    cards.refreshNow = (loginId) =>
+      Promise.reject(new CardUpdateAbortedError(loginId, 'refreshNow', 5, reason));
+    const aborting = await startApi({ cards, sink: brokenSink, log });
+    try {
+      const loginId = randomUUID();
+      const reply = await aborting.call('POST', `/cards/${loginId}/refresh`);
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('retry-after')).toBe('5');
+      expect(reply.body).toEqual({
+        error: 'CardUpdateAbortedError',
+        message: `Card ${loginId}: Temporal aborted the refreshNow update (5 attempts: ${reason}); nothing was changed, retry in a few seconds`,
+      });
+    } finally {
+      await aborting.api.close();
+    }
   });
 });
 

@@ -3,12 +3,14 @@
 // the product's workers. Payloads are random JSON, mutations of valid ones (fields dropped, renamed, retyped, nulled,
 // made huge, nested), wrong arities, unknown signal and update names.
 //
+// Updates go through executeCardUpdate, as FlinksRefreshClient.refreshNow sends them: an update Temporal aborts
+// (its workflow task refused as UNHANDLED_COMMAND, when a signal lands as a card continues-as-new) is sent again.
+//
 // Afterwards: no workflow task failed in any run of any card (continue-as-new included; Temporal's own
-// UNHANDLED_COMMAND retries, when a signal lands as a card continues-as-new, are counted apart), no card failed or
-// was terminated, every card answers `state`, its malformedMessages.count is exactly the number of invalid payloads
-// it was sent (validity decided by the same zod schemas the workflow uses), every refreshNow got an outcome (or one
-// of the known failures B8, B9, counted), every unknown update was rejected, and the test process saw no unhandled
-// rejection.
+// UNHANDLED_COMMAND retries are counted apart), no card failed or was terminated, every card answers `state`, its
+// malformedMessages.count is exactly the number of invalid payloads it was sent (validity decided by the same zod
+// schemas the workflow uses), every refreshNow got an outcome (or the known failure B8, counted), every unknown
+// update was rejected, no update was aborted for good (B9), and the test process saw no unhandled rejection.
 //
 // Valid payloads that end a card (`disconnect`) or start a Flinks session with a made-up requestId (`reconnected`)
 // are drawn again, and counted; valid payloads that hit a known bug (each reproduced by a test.failing, at the end
@@ -25,7 +27,7 @@ import {
   webhookRefreshSchema,
   type CardView,
 } from '../../src/domain/card-messages';
-import { InvalidRequestError } from '../../src/client';
+import { abortedUpdateRetry, executeCardUpdate, InvalidRequestError } from '../../src/client';
 import { type Scenario } from '../../src/simulator';
 import { cardWorkflowId } from '../../src/workflows/definitions';
 import { waitFor } from '../harness/wait-for';
@@ -85,17 +87,11 @@ function isValid(name: SignalName, wire: unknown): boolean {
 }
 
 /**
- * Valid payloads that break a card today (see the test.failing cases at the end): a nightlyStatus whose error code
- * is longer than a Keyword search attribute may be (B6), and scheduled refresh turned off on a card in the middle of
- * MFA (B11). Drawn again, and counted, so the fuzz checks everything else.
+ * Valid payloads that used to break a card (see the tests at the end): a nightlyStatus whose error code is longer than
+ * a Keyword search attribute may be (B6). Drawn again, and counted, so the fuzz checks everything else.
  */
-function knownBug(name: SignalName, wire: unknown, scenario: Scenario): string | null {
+function knownBug(name: SignalName, wire: unknown): string | null {
   if (!isValid(name, wire)) return null;
-  // B11 (http-api.fuzz.test.ts): turned off mid-MFA, the card forgets its open session; the next refreshNow opens a
-  // second one, Flinks answers CONCURRENT_SESSION, and the card is busy ~10 s (retry) before failing LIVE_SESSION_LOST,
-  // holding up every message behind it.
-  if (name === 'setScheduledRefresh' && scenario === 'mfa-on-live' && !(wire as { enabled: boolean }).enabled)
-    return 'B11 scheduled refresh off on an mfa-on-live card';
   if (name === 'nightlyStatus') {
     const code = (wire as { ineligible: { lastRefreshErrorCode: string | null } | null }).ineligible
       ?.lastRefreshErrorCode;
@@ -196,7 +192,7 @@ interface Plan {
   redrawn: string[];
 }
 
-function planFor(prng: Prng, scenario: Scenario): Plan {
+function planFor(prng: Prng): Plan {
   const cases: Case[] = [];
   const redrawn: string[] = [];
   for (let i = 0; i < CASES_PER_CARD; i++) {
@@ -217,7 +213,7 @@ function planFor(prng: Prng, scenario: Scenario): Plan {
         const args = signalArgs(prng, name);
         const wire = overTheWire(args[0]);
         const valid = isValid(name, wire);
-        const bug = knownBug(name, wire, scenario);
+        const bug = knownBug(name, wire);
         const costly = valid && (name === 'disconnect' || name === 'reconnected');
         if ((bug || costly) && attempt < 50) {
           redrawn.push(bug ?? `valid ${name}`);
@@ -234,15 +230,6 @@ function planFor(prng: Prng, scenario: Scenario): Plan {
 
 /** How refreshNow answers while only an invalid disconnect is queued (see B8 below). */
 const B8 = 'B8 refused as disconnected: an invalid disconnect was queued';
-
-/**
- * How refreshNow fails when it reaches the card in the workflow task that Temporal refuses because a signal arrived
- * as the card continued-as-new (an UNHANDLED_COMMAND retry): the server aborts the update with FAILED_PRECONDITION
- * and the client does not retry it (see the report: FlinksRefreshClient.refreshNow would surface it as a 500).
- */
-const B9 = 'B9 update aborted by an UNHANDLED_COMMAND retry (FAILED_PRECONDITION)';
-
-const isB9 = (error: unknown): boolean => /unexpected workflow task failure/.test(describeError(error));
 
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -291,11 +278,13 @@ afterAll(async () => {
 test(`${SCENARIOS.length * CASES_PER_CARD} generated signals and updates leave every card running and counting`, async () => {
   const started = Date.now();
   const prng = new Prng(SEED);
-  const plans = cards.map((card) => planFor(prng, card.scenario));
+  const plans = cards.map(() => planFor(prng));
   const expectedInvalid = plans.map((p) => p.cases.filter((c) => c.kind === 'signal' && !c.valid).length);
   const sendErrors: string[] = [];
   const unknownUpdateResults: string[] = [];
   const refreshes: Promise<string>[] = [];
+  let abortedAndResent = 0;
+  const retry = { ...abortedUpdateRetry, onAborted: () => void (abortedAndResent += 1) };
 
   // Cards in parallel, each card's cases in order.
   await Promise.all(
@@ -306,7 +295,7 @@ test(`${SCENARIOS.length * CASES_PER_CARD} generated signals and updates leave e
             await card.handle.signal(c.name, ...c.args);
           } else if (c.kind === 'refresh-now') {
             refreshes.push(
-              card.handle.executeUpdate('refreshNow', { args: c.args as [unknown] }).then(
+              executeCardUpdate(world.env.client, card.loginId, 'refreshNow', c.args, retry).then(
                 (result) => {
                   const outcome = (result as { outcome?: string }).outcome ?? 'none';
                   return (refreshNowOutcomes as readonly string[]).includes(outcome)
@@ -317,21 +306,16 @@ test(`${SCENARIOS.length * CASES_PER_CARD} generated signals and updates leave e
                   const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
                   if (cause instanceof ApplicationFailure && cause.type === 'CardDisconnectedError')
                     return B8;
-                  if (isB9(error)) return B9;
                   return `rejected: ${describeError(error)}`;
                 },
               ),
             );
           } else {
-            await card.handle.executeUpdate(c.name, { args: c.args as [unknown] }).then(
+            await executeCardUpdate(world.env.client, card.loginId, c.name, c.args, retry).then(
               () => unknownUpdateResults.push('accepted'),
               (error: unknown) =>
                 unknownUpdateResults.push(
-                  error instanceof WorkflowUpdateFailedError
-                    ? 'rejected'
-                    : isB9(error)
-                      ? B9
-                      : `error: ${describeError(error)}`,
+                  error instanceof WorkflowUpdateFailedError ? 'rejected' : `error: ${describeError(error)}`,
                 ),
             );
           }
@@ -406,6 +390,7 @@ test(`${SCENARIOS.length * CASES_PER_CARD} generated signals and updates leave e
     sendErrors: sendErrors.length,
     workflowTaskFailures: tally(taskFailures),
     unhandledCommandRetries: benignFailures.length,
+    abortedUpdatesResent: abortedAndResent,
     timings: `sent in ${sentMs} ms, checked in ${Date.now() - started - sentMs} ms`,
   });
 
@@ -414,15 +399,13 @@ test(`${SCENARIOS.length * CASES_PER_CARD} generated signals and updates leave e
   expect(taskFailures).toEqual([]);
   expect(closedRuns).toEqual([]);
   expect(cards.map((c) => views.get(c.loginId)?.malformedMessages.count)).toEqual(expectedInvalid);
+  // B9, fixed: an update Temporal aborted was sent again and got its answer (CardUpdateAbortedError otherwise).
   expect(
-    refreshOutcomes.filter(
-      (o) => o !== B8 && o !== B9 && !(refreshNowOutcomes as readonly string[]).includes(o),
-    ),
+    refreshOutcomes.filter((o) => o !== B8 && !(refreshNowOutcomes as readonly string[]).includes(o)),
   ).toEqual([]);
-  expect(unknownUpdateResults.filter((r) => r !== 'rejected' && r !== B9)).toEqual([]);
-  // B9 happens only where Temporal refused a workflow task for a signal that arrived meanwhile.
-  const aborted = [...refreshOutcomes, ...unknownUpdateResults].filter((o) => o === B9).length;
-  if (aborted > 0) expect(benignFailures.length).toBeGreaterThan(0);
+  expect(unknownUpdateResults.filter((r) => r !== 'rejected')).toEqual([]);
+  // An abort happens only where Temporal refused a workflow task for a signal that arrived meanwhile.
+  if (abortedAndResent > 0) expect(benignFailures.length).toBeGreaterThan(0);
   world.assertWorkersHealthy();
   expect(rejections).toEqual([]);
 });
@@ -487,46 +470,40 @@ describe('fixed: payloads that used to stop a card', () => {
  * pass while the bug is there; once fixed, jest reports them and `test.failing` becomes `test`.
  */
 describe('known bugs', () => {
-  test(
-    'B6: a nightlyStatus listing an error code over 2 KB (valid by its schema) does not stop the card (FlinksErrorCode keyword limit)',
-    async () => {
-      const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
-      await world.cards.connect(loginId);
-      const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
-      stuck.push(handle);
-      await handle.signal('nightlyStatus', {
-        routineId: 'b6',
-        ineligible: {
-          lastRefreshDate: null,
-          lastRefreshState: 'Failed',
-          lastRefreshErrorCode: 'X'.repeat(2_100),
-        },
-      });
-      expect(await nextTaskFailures(handle)).toEqual([]);
-    },
-  );
+  test('B6: a nightlyStatus listing an error code over 2 KB (valid by its schema) does not stop the card (FlinksErrorCode keyword limit)', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    await world.cards.connect(loginId);
+    const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
+    stuck.push(handle);
+    await handle.signal('nightlyStatus', {
+      routineId: 'b6',
+      ineligible: {
+        lastRefreshDate: null,
+        lastRefreshState: 'Failed',
+        lastRefreshErrorCode: 'X'.repeat(2_100),
+      },
+    });
+    expect(await nextTaskFailures(handle)).toEqual([]);
+  });
 
-  test(
-    'B8: refreshNow is refused as "disconnected" while an invalid disconnect (to be ignored) waits in the queue',
-    async () => {
-      const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
-      await world.cards.connect(loginId);
-      const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
-      // Keeps the card busy in a cached call, so the next two messages wait in its queue.
-      await world.sim.admin.setFaults({ latencyMs: 1_500, endpoints: ['Authorize'] });
-      try {
-        await handle.signal('nightlyStatus', { routineId: 'b8', ineligible: null });
-        await waitFor(async () =>
-          ((await handle.describe()).raw.pendingActivities ?? []).length > 0 ? true : undefined,
-        );
-        await handle.signal('disconnect', { deleteData: 'yes' }); // invalid: to be counted and ignored
-        const result = await handle.executeUpdate('refreshNow', { args: [{}] });
-        expect(result).toMatchObject({ outcome: 'refreshed' });
-      } finally {
-        await world.sim.admin.clearFaults();
-      }
-      const view = await handle.query<CardView>('state');
-      expect(view).toMatchObject({ status: 'scheduled', malformedMessages: { count: 1 } });
-    },
-  );
+  test('B8: refreshNow is refused as "disconnected" while an invalid disconnect (to be ignored) waits in the queue', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    await world.cards.connect(loginId);
+    const handle = world.env.client.workflow.getHandle(cardWorkflowId(loginId));
+    // Keeps the card busy in a cached call, so the next two messages wait in its queue.
+    await world.sim.admin.setFaults({ latencyMs: 1_500, endpoints: ['Authorize'] });
+    try {
+      await handle.signal('nightlyStatus', { routineId: 'b8', ineligible: null });
+      await waitFor(async () =>
+        ((await handle.describe()).raw.pendingActivities ?? []).length > 0 ? true : undefined,
+      );
+      await handle.signal('disconnect', { deleteData: 'yes' }); // invalid: to be counted and ignored
+      const result = await handle.executeUpdate('refreshNow', { args: [{}] });
+      expect(result).toMatchObject({ outcome: 'refreshed' });
+    } finally {
+      await world.sim.admin.clearFaults();
+    }
+    const view = await handle.query<CardView>('state');
+    expect(view).toMatchObject({ status: 'scheduled', malformedMessages: { count: 1 } });
+  });
 });
