@@ -11,10 +11,12 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { type ActivityBundle, createActivities } from './activities';
+import { FlinksFleetGate } from './activities/flinks-fleet-gate';
 import { flinksActivitiesPerSecond } from './activities/flinks-rate';
 import { dataConverter } from './codec/data-converter';
 import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
+import { activityQueuePollers } from './temporal/task-queue-pollers';
 
 export interface WorkerOverrides {
   /** Used instead of `createActivities(config)`; the caller keeps ownership (`close()` leaves them open). */
@@ -80,12 +82,26 @@ export async function createWorkers(
       ...common,
       taskQueue: overrides.flinksTaskQueue ?? config.flinks.taskQueue,
       activities: activities.flinks,
-      // Server-side limit shared by every worker polling this queue: Flinks' rate limit is per customer, not per
-      // process. An activity opens with up to 3 requests, so the queue starts FLINKS_MAX_RPS / 3 a second.
+      // Server-side limit shared by every worker polling this queue: it keeps the backlog in Temporal. The strict
+      // per-request bound is each process's share of FLINKS_MAX_RPS, kept by the fleet gate below.
       maxTaskQueueActivitiesPerSecond: flinksActivitiesPerSecond(config.flinks.maxRps),
       maxConcurrentActivityTaskExecutions: config.flinks.maxConcurrency,
       ...overrides.workerOptions?.flinks,
     });
+    const fleetGate = activities.flinksLimiter
+      ? new FlinksFleetGate({
+          limiter: activities.flinksLimiter,
+          maxRps: config.flinks.maxRps,
+          self: flinks.options.identity,
+          listPollers: () =>
+            activityQueuePollers(
+              connection.workflowService,
+              config.temporal.namespace,
+              flinks.options.taskQueue,
+            ),
+          log: (level, message, fields) => Runtime.instance().logger[level](message, fields),
+        })
+      : null;
     const workers = [main, flinks];
     const mainWorker = main;
     const shutdown = (): void => {
@@ -93,25 +109,35 @@ export async function createWorkers(
         if (worker.getState() === 'RUNNING') worker.shutdown();
       }
     };
+    /** Runs `work` (the workers running) with the fleet gate looking at the Flinks queue meanwhile. */
+    const withFleetGate = async <R>(work: () => Promise<R>): Promise<R> => {
+      fleetGate?.start();
+      try {
+        return await work();
+      } finally {
+        fleetGate?.stop();
+      }
+    };
     return {
       main: mainWorker,
       flinks,
       activities,
       shutdown,
-      async run() {
-        const results = await Promise.allSettled(
-          workers.map((worker) =>
-            worker.run().catch((error: unknown) => {
-              shutdown();
-              throw error;
-            }),
-          ),
-        );
-        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failure) throw failure.reason;
-      },
+      run: () =>
+        withFleetGate(async () => {
+          const results = await Promise.allSettled(
+            workers.map((worker) =>
+              worker.run().catch((error: unknown) => {
+                shutdown();
+                throw error;
+              }),
+            ),
+          );
+          const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failure) throw failure.reason;
+        }),
       runUntil<R>(fn: () => Promise<R>) {
-        return mainWorker.runUntil(() => flinks.runUntil(fn));
+        return withFleetGate(() => mainWorker.runUntil(() => flinks.runUntil(fn)));
       },
       async close() {
         if (ownsActivities) await activities.close();

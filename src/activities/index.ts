@@ -2,7 +2,14 @@
 import { log } from '@temporalio/activity';
 import { type Client } from '@temporalio/client';
 import { type AppConfig } from '../config';
-import { closeDataSink, createDataSink, type DataSink, FlinksClient, type FlinksLogger } from '../flinks';
+import {
+  closeDataSink,
+  createDataSink,
+  type DataSink,
+  FlinksClient,
+  type FlinksLogger,
+  RateLimiter,
+} from '../flinks';
 import { createBackendActivities } from './backend-activities';
 import { BackendNotifier } from './backend-notifier';
 import { createFlinksActivities } from './flinks-activities';
@@ -20,6 +27,8 @@ export interface ActivityBundle {
   backend: ReturnType<typeof createBackendActivities>;
   /** The nightly routine's steps that use Temporal itself (count, list and signal cards); needs `deps.client`. */
   routine?: ReturnType<typeof createRoutineActivities>;
+  /** The gate of every Flinks request this process sends (absent when a Flinks client was given). */
+  flinksLimiter?: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -35,6 +44,14 @@ export function createActivities(
   config: AppConfig,
   deps: { sink?: DataSink; flinks?: FlinksClient; client?: Client } = {},
 ): ActivityBundle {
+  // Per process: at most FLINKS_MAX_CONCURRENCY requests in flight, and this process's share of FLINKS_MAX_RPS
+  // started per sliding second, polls included (the worker sets the share: see flinks-fleet-gate.ts).
+  const flinksLimiter = deps.flinks
+    ? undefined
+    : new RateLimiter({
+        maxConcurrency: config.flinks.maxConcurrency,
+        maxRps: Math.max(1, Math.floor(config.flinks.maxRps)),
+      });
   const flinks =
     deps.flinks ??
     new FlinksClient({
@@ -45,10 +62,8 @@ export function createActivities(
       pollTimeoutMs: config.flinks.pollTimeoutMs,
       headersTimeoutMs: config.flinks.requestTimeoutMs,
       bodyTimeoutMs: config.flinks.requestTimeoutMs,
-      // Per worker: the server-side queue rate limit bounds the fleet; these bound one process's sockets and
-      // its own request rate, polls included (the limiter takes whole requests per second).
       maxConcurrency: config.flinks.maxConcurrency,
-      maxRps: Math.max(1, Math.floor(config.flinks.maxRps)),
+      limiter: flinksLimiter,
       logger: activityLogger,
     });
   const sink =
@@ -62,6 +77,7 @@ export function createActivities(
     flinks: createFlinksActivities({ flinks, sink }),
     backend: createBackendActivities({ notifier }),
     ...(deps.client ? { routine: createRoutineActivities({ client: deps.client }) } : {}),
+    ...(flinksLimiter ? { flinksLimiter } : {}),
     close: async () => {
       await flinks.close();
       await closeDataSink(sink);

@@ -84,10 +84,12 @@ export class FlinksClient {
       ),
       maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, DEFAULTS.maxResponseBytes),
       ...(options.maxConcurrency === undefined ? {} : { maxConnections: options.maxConcurrency }),
-      limiter: new RateLimiter({
-        ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
-        ...(options.maxRps === undefined ? {} : { maxRps: options.maxRps }),
-      }),
+      limiter:
+        options.limiter ??
+        new RateLimiter({
+          ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+          ...(options.maxRps === undefined ? {} : { maxRps: options.maxRps }),
+        }),
       logger: this.logger,
     });
   }

@@ -17,10 +17,11 @@ const WINDOW_MS = 1_000;
 /**
  * A FIFO gate for outgoing requests: at most `maxConcurrency` in flight and `maxRps` started per
  * second. Waiting honours an AbortSignal (the waiter leaves the queue and rejects with its reason).
+ * `setMaxRps` changes the per-second budget while it runs (0 holds every request until it is raised).
  */
 export class RateLimiter {
   private readonly maxConcurrency: number;
-  private readonly maxRps: number;
+  private maxRps: number;
   private readonly now: () => number;
   private active = 0;
   private readonly recentStarts: number[] = [];
@@ -31,6 +32,23 @@ export class RateLimiter {
     this.maxConcurrency = checkLimit('maxConcurrency', options.maxConcurrency);
     this.maxRps = checkLimit('maxRps', options.maxRps);
     this.now = options.now ?? Date.now;
+  }
+
+  /** The per-second budget now (Infinity: unlimited). */
+  get requestsPerSecond(): number {
+    return this.maxRps;
+  }
+
+  /**
+   * A new per-second budget: a whole number ≥ 0, where 0 holds requests. Lowering it lets no new request start
+   * until the last second's starts fit under it, so the new budget holds in every window from now on.
+   */
+  setMaxRps(value: number): void {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new RangeError(`RateLimiter: maxRps must be a whole number ≥ 0 (got ${value})`);
+    }
+    this.maxRps = value;
+    this.pump();
   }
 
   get inFlight(): number {
@@ -84,7 +102,8 @@ export class RateLimiter {
 
   private start(): void {
     this.active += 1;
-    if (Number.isFinite(this.maxRps)) this.recentStarts.push(this.now());
+    // Recorded even when unlimited, so a budget set later counts the starts already in its window.
+    this.recentStarts.push(this.now());
   }
 
   private pruneStarts(): void {
@@ -106,6 +125,7 @@ export class RateLimiter {
       this.queue.length > 0 &&
       this.timer === null &&
       this.active < this.maxConcurrency &&
+      this.maxRps > 0 &&
       oldest !== undefined
     ) {
       const wait = Math.max(1, oldest + WINDOW_MS - this.now() + 1);

@@ -1,3 +1,4 @@
+import { type RateLimiter } from './rate-limiter';
 import { type FlinksLogger } from './logger';
 import { type AccountsDetail, type AccountsSummary } from './schemas';
 
@@ -24,6 +25,8 @@ export interface FlinksClientOptions {
   maxConcurrency?: number;
   /** Requests started per second (whole number); unset = unlimited. */
   maxRps?: number;
+  /** A gate of the caller's (e.g. one whose budget follows the fleet's size); replaces maxConcurrency/maxRps. */
+  limiter?: RateLimiter;
   /** Largest response body accepted. Default 128 MiB (a year of transactions on many accounts). */
   maxResponseBytes?: number;
   /** Receives redacted lines only. Default: silent. */

@@ -32,6 +32,8 @@ export interface WorkerProcess {
   stop(): Promise<void>;
   /** SIGKILL: the process dies at once, mid-task; resolves once it has exited. */
   kill(): Promise<void>;
+  /** Everything it has written to stdout and stderr so far. */
+  output(): string;
 }
 
 export interface RoutineWorld {
@@ -146,7 +148,7 @@ export async function createRoutineWorld(
       };
       const stop = signalled('SIGTERM');
       children.push(stop);
-      return { pid: child.pid as number, stop, kill: signalled('SIGKILL') };
+      return { pid: child.pid as number, stop, kill: signalled('SIGKILL'), output: () => output };
     },
     async settled(loginIds, routineId, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
