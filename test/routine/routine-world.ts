@@ -167,7 +167,14 @@ export async function createRoutineWorld(
                 `${a.activityType?.name} attempt ${a.attempt} (${a.state}, last failure: ${a.lastFailure?.message ?? 'none'}, worker ${a.lastWorkerIdentity})`,
             );
             if (raw.pendingWorkflowTask) pending.push('a workflow task');
-            const view = pending.length === 0 ? await cards.getCard(loginId) : null;
+            // A worker busy replaying (after a crash, on a loaded machine) may miss the query's window: ask again.
+            const view =
+              pending.length === 0
+                ? await cards.getCard(loginId).catch((error: unknown) => {
+                    pending.push(`query failed: ${error instanceof Error ? error.message : String(error)}`);
+                    return null;
+                  })
+                : null;
             if (view?.lastRoutineId === routineId) views.set(loginId, view);
             else {
               waiting.push(`${loginId}: ${pending.join(', ') || `last routine ${view?.lastRoutineId}`}`);
