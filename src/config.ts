@@ -77,7 +77,8 @@ export interface AppConfig {
   backend: { notifyUrl?: string; signingSecret?: string };
   /** Where refreshed data goes: files under `dir`, or an HTTP POST to `url` when set. */
   dataSink: { dir: string; url?: string };
-  worker: { shutdownGraceMs: number };
+  /** `maxCachedWorkflows`: card workflows kept in the worker's memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS). */
+  worker: { shutdownGraceMs: number; maxCachedWorkflows: number };
   /** The nightly routine's schedule: daily at this UTC time ('HH:MM'), after Flinks' 04:00-08:00 UTC job. */
   routine: { scheduleTime: string };
   codecServer: CodecServerConfig;
@@ -114,6 +115,9 @@ export class ConfigError extends Error {
 // Durations are parsed by the domain's parser, which workflow inputs (the routine's maxDataAge) share.
 export { DurationError, parseDuration } from './domain/duration';
 
+/** TEMPORAL_MAX_CACHED_WORKFLOWS unset: see README, Performance, for how it was chosen. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+
 // Values of these variables may be quoted in error messages; everything else (keys, URLs, PEM, paths) is not.
 const QUOTABLE = new Set([
   'FLINKS_WEBHOOKS',
@@ -123,6 +127,7 @@ const QUOTABLE = new Set([
   'FLINKS_POLL_TIMEOUT',
   'FLINKS_REQUEST_TIMEOUT',
   'WORKER_SHUTDOWN_GRACE',
+  'TEMPORAL_MAX_CACHED_WORKFLOWS',
   'LOG_LEVEL',
   'TEMPORAL_ADDRESS',
   'ROUTINE_SCHEDULE_TIME',
@@ -254,6 +259,9 @@ const envSchema = z.object({
   DATA_SINK_DIR: withDefault('./.data/sink').transform((v) => resolve(v)),
   DATA_SINK_URL: httpUrl(),
   WORKER_SHUTDOWN_GRACE: duration('30s'),
+  // The SDK's default is sized from the heap (about 2,300 on a 4 GB heap) and costs ~0.8 MB of RSS per cached
+  // workflow; a bounded cache keeps a worker with 10,000 cards within 512 MB (README, Performance).
+  TEMPORAL_MAX_CACHED_WORKFLOWS: positiveNumber(DEFAULT_MAX_CACHED_WORKFLOWS, { integer: true }),
   ROUTINE_SCHEDULE_TIME: withDefault('08:30').refine(
     (v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v),
     "must be a UTC time 'HH:MM'",
@@ -373,7 +381,7 @@ export function loadConfig(
     },
     backend: { notifyUrl: e.BACKEND_NOTIFY_URL, signingSecret: e.BACKEND_SIGNING_SECRET },
     dataSink: { dir: e.DATA_SINK_DIR, url: e.DATA_SINK_URL },
-    worker: { shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE },
+    worker: { shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE, maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS },
     routine: { scheduleTime: e.ROUTINE_SCHEDULE_TIME },
     codecServer: {
       host: e.CODEC_SERVER_HOST,

@@ -76,6 +76,9 @@ export async function createWorkers(
       ...workflows,
       taskQueue: overrides.taskQueue ?? config.temporal.taskQueue,
       activities: { ...activities.backend, ...activities.routine },
+      // TEMPORAL_MAX_CACHED_WORKFLOWS, not the SDK's heap-sized default: ~0.8 MB of RSS per cached card; an evicted
+      // card replays its history when it wakes (README, Performance).
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
       ...overrides.workerOptions?.main,
     });
     const flinks = await Worker.create({

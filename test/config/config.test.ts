@@ -1,7 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, parseDuration, redactedConfig } from '../../src/config';
+import {
+  ConfigError,
+  DEFAULT_MAX_CACHED_WORKFLOWS,
+  loadConfig,
+  parseDuration,
+  redactedConfig,
+} from '../../src/config';
 
 const worker = {
   FLINKS_BASE_URL: 'https://acme-api.private.fin.ag/v3/cust/BankingServices',
@@ -60,7 +66,7 @@ describe('loadConfig', () => {
       },
       backend: { notifyUrl: undefined, signingSecret: undefined },
       dataSink: { dir: resolve('.data/sink'), url: undefined },
-      worker: { shutdownGraceMs: 30_000 },
+      worker: { shutdownGraceMs: 30_000, maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS },
       routine: { scheduleTime: '08:30' },
       codecServer: { host: '127.0.0.1', port: 8888, corsOrigin: 'http://localhost:8233', authToken: undefined },
       logLevel: 'info',
@@ -87,6 +93,7 @@ describe('loadConfig', () => {
       DATA_SINK_DIR: '/tmp/sink',
       DATA_SINK_URL: 'https://sink.local/ingest',
       WORKER_SHUTDOWN_GRACE: '2 minutes',
+      TEMPORAL_MAX_CACHED_WORKFLOWS: '40',
       ROUTINE_SCHEDULE_TIME: '09:05',
       LOG_LEVEL: 'DEBUG',
     });
@@ -110,7 +117,7 @@ describe('loadConfig', () => {
     });
     expect(config.backend).toEqual({ notifyUrl: 'http://backend.local/notify', signingSecret: 'hmac' });
     expect(config.dataSink).toEqual({ dir: '/tmp/sink', url: 'https://sink.local/ingest' });
-    expect(config.worker.shutdownGraceMs).toBe(120_000);
+    expect(config.worker).toEqual({ shutdownGraceMs: 120_000, maxCachedWorkflows: 40 });
     expect(config.routine.scheduleTime).toBe('09:05');
     expect(config.logLevel).toBe('debug');
   });
