@@ -5,6 +5,7 @@ export {
   describeSchedule,
   NIGHTLY_SCHEDULE_ID,
   type NightlyScheduleOptions,
+  ROUTINE_PACING,
   scheduleView,
   type ScheduleView,
 } from './nightly-schedule';

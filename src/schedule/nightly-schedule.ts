@@ -18,6 +18,17 @@ import { NIGHTLY_ROUTINE_WORKFLOW_TYPE } from '../workflows/definitions';
 export const NIGHTLY_SCHEDULE_ID = 'flinks-nightly-routine';
 export const DEFAULT_ROUTINE_TIME = '08:30';
 
+/**
+ * How fast the routine signals, for the schedule and for runs by hand: one shard at a time, 2 signals in flight.
+ * The cards' Flinks calls go no faster than FLINKS_MAX_RPS anyway; signalling 100 at once (the routine's own
+ * defaults) only queues thousands of workflow tasks on the worker, and a task that waits over 10 s on a worker's
+ * sticky queue times out and costs 2 more history events (README, Performance). Input given explicitly wins.
+ */
+export const ROUTINE_PACING = { shardConcurrency: 1, signalConcurrency: 2 } as const satisfies Pick<
+  NightlyRoutineInput,
+  'shardConcurrency' | 'signalConcurrency'
+>;
+
 export interface NightlyScheduleOptions {
   /** The workflows' task queue (TEMPORAL_TASK_QUEUE): the routine runs there, next to the cards. */
   taskQueue: string;
@@ -57,7 +68,7 @@ function definition(options: NightlyScheduleOptions) {
     // The server appends the run's nominal time: flinks-nightly-routine-2026-01-21T08:30:00Z, one per day.
     workflowId: scheduleId,
     taskQueue: options.taskQueue,
-    args: [{ ...options.routineInput, flinksTaskQueue: options.flinksTaskQueue }],
+    args: [{ ...ROUTINE_PACING, ...options.routineInput, flinksTaskQueue: options.flinksTaskQueue }],
     staticSummary: 'Nightly routine: GetNightlyRefreshStatus, then a nightlyStatus signal to every live card',
   };
   const policies = {

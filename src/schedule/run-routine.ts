@@ -4,7 +4,7 @@ import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultRoutineId, type NightlyRoutineInput } from '../domain/routine-input';
 import { NIGHTLY_ROUTINE_WORKFLOW_TYPE } from '../workflows/definitions';
 import { type nightlyRoutine } from '../workflows/nightly-routine';
-import { NIGHTLY_SCHEDULE_ID } from './nightly-schedule';
+import { NIGHTLY_SCHEDULE_ID, ROUTINE_PACING } from './nightly-schedule';
 
 export interface RunRoutineOptions {
   taskQueue: string;
@@ -12,7 +12,7 @@ export interface RunRoutineOptions {
   /** Default: today's (UTC) routineId, so cards the scheduled run already handled are left alone. */
   routineId?: string;
   maxDataAge?: string;
-  /** The routine's pacing knobs (NightlyRoutineInput); unset: its defaults. The benchmark varies them. */
+  /** The routine's pacing knobs (NightlyRoutineInput); unset: ROUTINE_PACING, as the schedule runs it. */
   tuning?: Pick<NightlyRoutineInput, 'signalConcurrency' | 'shardConcurrency'>;
   now?: () => number;
 }
@@ -32,6 +32,7 @@ export async function runRoutineNow(client: Client, options: RunRoutineOptions):
     routineId,
     flinksTaskQueue: options.flinksTaskQueue,
     ...(options.maxDataAge === undefined ? {} : { maxDataAge: options.maxDataAge }),
+    ...ROUTINE_PACING,
     ...options.tuning,
   };
   const workflowId = `${NIGHTLY_SCHEDULE_ID}-manual-${routineId}`;

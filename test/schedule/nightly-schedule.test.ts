@@ -49,7 +49,8 @@ test('applying twice leaves one schedule: daily 08:30 UTC, overlap skip, a catch
     workflowType: 'nightlyRoutine',
     workflowId: NIGHTLY_SCHEDULE_ID,
     taskQueue: 'schedule-test-queue',
-    args: [{ flinksTaskQueue: 'schedule-test-queue-flinks' }],
+    // Paced (ROUTINE_PACING): one shard at a time, 2 signals in flight.
+    args: [{ shardConcurrency: 1, signalConcurrency: 2, flinksTaskQueue: 'schedule-test-queue-flinks' }],
   });
   const view = await describeSchedule(env.client);
   expect(view).toMatchObject({ when: 'daily at 08:30 UTC (jitter 5m)', paused: false, overlap: 'SKIP' });
