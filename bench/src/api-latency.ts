@@ -6,8 +6,13 @@ import { performance } from 'node:perf_hooks';
 import { createApiServer } from '../../src/api';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { DirectorySink } from '../../src/flinks';
-import { type PhaseSummaries } from './activity-phases';
-import { type ConnectProfile, profileConnect, refreshNowPhases } from './api-profile';
+import {
+  type ConnectProfile,
+  profileConnect,
+  type RefreshNowProfile,
+  type RequestClock,
+  refreshNowPhases,
+} from './api-profile';
 import { type BenchWorld } from './bench-world';
 import { FlinksTraffic } from './flinks-traffic';
 import { ProgressBar } from './progress-bar';
@@ -26,7 +31,7 @@ export interface ApiLatency {
   refreshNow: Summary;
   /** Answers that were not the route's success status. */
   failures: number;
-  profile: { connect: ConnectProfile; refreshNow: PhaseSummaries };
+  profile: { connect: ConnectProfile; refreshNow: RefreshNowProfile };
 }
 
 /** Cards connected one at a time, without HTTP, to time the calls behind connect. */
@@ -44,6 +49,8 @@ export async function measureApiLatency(
   });
   const { url } = await api.listen(0);
   let failures = 0;
+  /** Wall-clock (epoch ms) start and end of each timed request, by loginId, to set against history times. */
+  const clock = new Map<string, RequestClock>();
   /** `prepare` runs before the clock starts (e.g. the user finishing Flinks Connect). */
   const timed = async (
     label: string,
@@ -55,7 +62,7 @@ export async function measureApiLatency(
     const durations: number[] = [];
     await forEachBounded(items, options.concurrency, async (loginId) => {
       const { path, body } = await prepare(loginId);
-      const started = performance.now();
+      const [started, startedAtMs] = [performance.now(), Date.now()];
       const response = await fetch(`${url}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
@@ -63,6 +70,7 @@ export async function measureApiLatency(
       });
       await response.arrayBuffer();
       durations.push(performance.now() - started);
+      clock.set(loginId, { startedAtMs, answeredAtMs: Date.now() });
       if (response.status !== expect) failures += 1;
       progress.update(durations.length);
     });
@@ -97,7 +105,7 @@ export async function measureApiLatency(
     const unseen = benchCards(PROFILED_CONNECTS, { healthy: 100 }, options.seed + 2).map((c) => c.loginId);
     const profile = {
       connect: await profileConnect(world, unseen),
-      refreshNow: await refreshNowPhases(world, pressed),
+      refreshNow: await refreshNowPhases(world, pressed, clock),
     };
     return {
       concurrency: options.concurrency,

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { type temporal } from '@temporalio/proto';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { cardWorkflowId } from '../../src/workflows/definitions';
-import { activityPhases, type PhaseSummaries, summarizePhases } from './activity-phases';
+import { activityPhases, type PhaseSummaries, summarizePhases, timeOf } from './activity-phases';
 import { type BenchWorld } from './bench-world';
 import { type Summary, summarize } from './stats';
 
@@ -52,24 +52,85 @@ export async function profileConnect(
   };
 }
 
+/** When one API request started and when its answer's last byte arrived (epoch ms, this machine's clock). */
+export interface RequestClock {
+  startedAtMs: number;
+  answeredAtMs: number;
+}
+
+/** refreshNow's history phases, plus the time before the update's first workflow task and after the update
+ * completed, against the request's wall clock (the dev server runs on this machine's clock). */
+export type RefreshNowProfile = PhaseSummaries & {
+  /** Request → the update's workflow task scheduled: HTTP API, client, the UpdateWorkflowExecution call. */
+  requestToTask: Summary;
+  /** That task scheduled → started: waiting for a worker's poller. */
+  taskWait: Summary;
+  /** Started → completed: the worker's work, a full replay included when the card was not cached. */
+  taskRun: Summary;
+  /** Update completed → the answer's last byte: the update call's answer, client, HTTP API. */
+  completedToAnswer: Summary;
+};
+
+const ENDS = ['requestToTask', 'taskWait', 'taskRun', 'completedToAnswer'] as const;
+
 export async function refreshNowPhases(
   world: BenchWorld,
   loginIds: readonly string[],
-): Promise<PhaseSummaries> {
+  clock: ReadonlyMap<string, RequestClock>,
+): Promise<RefreshNowProfile> {
   const phases: ReturnType<typeof activityPhases>[] = [];
+  const ends = Object.fromEntries(ENDS.map((k) => [k, [] as number[]])) as Record<
+    (typeof ENDS)[number],
+    number[]
+  >;
   await forEachBounded(loginIds, 8, async (loginId) => {
     const events =
       (await world.env.client.workflow.getHandle(cardWorkflowId(loginId)).fetchHistory()).events ?? [];
-    phases.push(activityPhases(lastUpdate(events)));
+    const at = lastAccepted(events);
+    const update = at < 0 ? [] : lastUpdate(events, at);
+    phases.push(activityPhases(update));
+    const request = clock.get(loginId);
+    const task = firstTask(events, at);
+    const completed = update[update.length - 1];
+    if (request && task && completed?.workflowExecutionUpdateCompletedEventAttributes) {
+      ends.requestToTask.push(timeOf(task.scheduled) - request.startedAtMs);
+      ends.taskWait.push(timeOf(task.started) - timeOf(task.scheduled));
+      ends.taskRun.push(timeOf(task.completed) - timeOf(task.started));
+      ends.completedToAnswer.push(request.answeredAtMs - timeOf(completed));
+    }
   });
-  return summarizePhases(phases);
+  return {
+    ...summarizePhases(phases),
+    ...(Object.fromEntries(ENDS.map((k) => [k, summarize(ends[k])])) as Record<
+      (typeof ENDS)[number],
+      Summary
+    >),
+  };
 }
 
-/** The events from the last accepted update to its completion. */
-function lastUpdate(events: readonly HistoryEvent[]): HistoryEvent[] {
+/** The workflow task that accepted the update at `accepted`: the last one completed before it. */
+function firstTask(
+  events: readonly HistoryEvent[],
+  accepted: number,
+): { scheduled: HistoryEvent; started: HistoryEvent; completed: HistoryEvent } | null {
+  let i = accepted;
+  while (i >= 0 && !events[i]?.workflowTaskCompletedEventAttributes) i -= 1;
+  const completed = events[i];
+  const startedId = completed?.workflowTaskCompletedEventAttributes?.startedEventId;
+  const started = events.find((e) => String(e.eventId) === String(startedId));
+  const scheduledId = started?.workflowTaskStartedEventAttributes?.scheduledEventId ?? null;
+  const scheduled = events.find((e) => String(e.eventId) === String(scheduledId));
+  return completed && started && scheduled ? { scheduled, started, completed } : null;
+}
+
+function lastAccepted(events: readonly HistoryEvent[]): number {
   let accepted = events.length - 1;
   while (accepted >= 0 && !events[accepted]?.workflowExecutionUpdateAcceptedEventAttributes) accepted -= 1;
-  if (accepted < 0) return [];
+  return accepted;
+}
+
+/** The events from the update accepted at `accepted` to its completion. */
+function lastUpdate(events: readonly HistoryEvent[], accepted: number): HistoryEvent[] {
   const completed = events.findIndex(
     (e, i) => i > accepted && e.workflowExecutionUpdateCompletedEventAttributes,
   );

@@ -23,11 +23,11 @@ export interface BenchOptions {
   pollsBeforeReady: number;
   apiRequests: number;
   apiConcurrency: number;
-  /** The main worker's workflow cache (maxCachedWorkflows); null: the SDK's default, as `npm run worker` runs. */
+  /** TEMPORAL_MAX_CACHED_WORKFLOWS for the worker; null: the product's default, as `npm run worker` runs. */
   maxCachedWorkflows: number | null;
   /** Bundle the workflow code before the worker starts (a build step) instead of in the worker at start. */
   prebundle: boolean;
-  /** The routine's signals in flight (one shard at a time); null: the routine's defaults. */
+  /** The routine's signals in flight (one shard at a time); null: the product's pacing (ROUTINE_PACING). */
   routineSignalConcurrency: number | null;
   /** How long the sleeping mode samples the idle worker. */
   sleepSampleMs: number;
@@ -60,14 +60,17 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --store memory|file    the dev server's SQLite: in memory (default) or in a file
   --results-dir PATH     where <date>.json and <date>.png go (bench/results)
   --seed N               seed of loginIds, scenario order and simulator randomness (1)
-  --max-cached-workflows N  the worker's workflow cache (default: the SDK's, from the heap size, as in production)
+  --max-cached-workflows N  TEMPORAL_MAX_CACHED_WORKFLOWS, the worker's workflow cache (default: the product's)
   --prebundle            bundle the workflow code before the worker starts, not inside it (default: inside, as in
                          production)
-  --routine-signals N    the routine sends at most N signals at once, one shard at a time (default: its own
-                         defaults, 25 per shard and 4 shards at once)
+  --routine-signals N    the routine sends at most N signals at once, one shard at a time (default: the
+                         product's pacing, 2; the routine's own input defaults are 25 per shard, 4 shards at once)
   --sleeping             open --cards cards (default 10000 here) and report the worker's memory while they sleep
   --sleep-sample DUR     how long the sleeping mode samples (20s)
-  -h, --help             this text`;
+  -h, --help             this text
+
+Experiments (not recorded in the results): BENCH_WORKER_OPTIONS='{"main":{…},"flinks":{…}}' merges SDK worker
+options into the two workers; BENCH_WORKER_ENV='{"NAME":"value"}' adds environment variables to the worker process.`;
 
 function formatMixDefault(): string {
   return Object.entries(DEFAULT_MIX)

@@ -83,8 +83,12 @@ export async function createBenchWorld(
     });
 
     if (options.maxCachedWorkflows !== null) {
-      workerEnv[WORKER_ENV.maxCachedWorkflows] = String(options.maxCachedWorkflows);
+      workerEnv.TEMPORAL_MAX_CACHED_WORKFLOWS = String(options.maxCachedWorkflows);
     }
+    // Experiments: worker options (JSON) and extra environment (JSON), from the bench's own environment.
+    const experiment = process.env[WORKER_ENV.workerOptions];
+    if (experiment) workerEnv[WORKER_ENV.workerOptions] = experiment;
+    Object.assign(workerEnv, JSON.parse(process.env.BENCH_WORKER_ENV ?? '{}'));
     if (options.prebundle) {
       say('Bundling the workflow code…');
       const bundle = await bundleWorkflowCode({

@@ -29,7 +29,7 @@ function header(results: BenchResults): string[] {
       `FLINKS_MAX_CONCURRENCY ${s.concurrency}, FLINKS_POLL_INTERVAL ${seconds(s.pollIntervalMs)}. Mix: ${mix}. ` +
       `Worker: workflow cache ${s.maxCachedWorkflows ?? 'SDK default'}, workflow code bundled ` +
       `${s.prebundled ? 'before it starts' : 'at its start'}. Routine signals in flight: ` +
-      `${s.routineSignalConcurrency === null ? 'its defaults (25 × 4 shards)' : s.routineSignalConcurrency}.`,
+      `${s.routineSignalConcurrency === null ? 'the routine defaults (25 × 4 shards)' : `${s.routineSignalConcurrency}, one shard at a time`}.`,
     `Machine: ${m.cpus} × ${m.cpuModel.trim()}, ${m.memoryGb} GB, Node ${m.node}; load average ` +
       `${m.loadAverageAtStart.map((l) => fixed(l)).join(' / ')} at the start, ` +
       `${m.loadAverageAtEnd.map((l) => fixed(l)).join(' / ')} at the end.`,
@@ -97,12 +97,22 @@ function routineReport(r: RoutineResults): string {
     `| refreshNow from its history (${int(r.api.profile.refreshNow.cards)} presses), ms | p50 | p99 | max |`,
     '| --- | --- | --- | --- |',
     phaseRow(
+      'request → update task scheduled (HTTP API, client, update call)',
+      r.api.profile.refreshNow.requestToTask,
+    ),
+    phaseRow('update task waiting for a poller', r.api.profile.refreshNow.taskWait),
+    phaseRow('update task on the worker (a replay when not cached)', r.api.profile.refreshNow.taskRun),
+    phaseRow(
       'update accepted → Flinks activity scheduled (workflow task)',
       r.api.profile.refreshNow.toScheduled,
     ),
     phaseRow('waiting in the Flinks task queue', r.api.profile.refreshNow.queued),
     phaseRow('the live refresh (activity running)', r.api.profile.refreshNow.running),
     phaseRow('activity done → update completed (workflow task)', r.api.profile.refreshNow.closing),
+    phaseRow(
+      'update completed → answer received (update call, HTTP API)',
+      r.api.profile.refreshNow.completedToAnswer,
+    ),
     '',
     ...targetTable(r.targets),
   ];

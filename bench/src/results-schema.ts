@@ -149,7 +149,12 @@ export const routineResultsSchema = z.object({
     /** Where the time goes: connect's gRPC calls one at a time, refreshNow's phases from history. */
     profile: z.object({
       connect: z.object({ ping: summarySchema, describe: summarySchema, connect: summarySchema }),
-      refreshNow: phasesSchema,
+      refreshNow: phasesSchema.extend({
+        requestToTask: summarySchema,
+        taskWait: summarySchema,
+        taskRun: summarySchema,
+        completedToAnswer: summarySchema,
+      }),
     }),
   }),
   chart: z.string(),

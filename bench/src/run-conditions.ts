@@ -4,6 +4,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { type BenchOptions } from './bench-options';
 import { type ScenarioMix } from './scenario-mix';
 import { WORKER_METHOD } from './worker/worker-child';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/config';
+import { ROUTINE_PACING } from '../../src/schedule';
 
 export interface RunStart {
   startedAt: string;
@@ -36,9 +38,9 @@ export function runConditions(
       seed: options.seed,
       temporal: run.temporal,
       worker: WORKER_METHOD,
-      maxCachedWorkflows: options.maxCachedWorkflows,
+      maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       prebundled: options.prebundle,
-      routineSignalConcurrency: options.routineSignalConcurrency,
+      routineSignalConcurrency: options.routineSignalConcurrency ?? ROUTINE_PACING.signalConcurrency,
     },
     machine: {
       cpus: cpus().length,

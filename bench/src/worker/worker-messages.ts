@@ -3,10 +3,11 @@
 
 /** The bench's own settings for the worker, when a run varies them. */
 export const WORKER_ENV = {
-  /** maxCachedWorkflows of the main worker (unset: the SDK's default). */
-  maxCachedWorkflows: 'BENCH_MAX_CACHED_WORKFLOWS',
   /** A prebuilt workflow bundle's path (unset: the worker bundles src/workflows at start). */
   workflowBundle: 'BENCH_WORKFLOW_BUNDLE',
+  /** Experiments only: JSON `{ main?, flinks? }` merged into the workers' options (passed through from the bench's
+   * own environment; results do not record it). */
+  workerOptions: 'BENCH_WORKER_OPTIONS',
 } as const;
 
 export interface LagSummary {

@@ -43,11 +43,13 @@ if (process.send) {
 }
 
 function overrides(): WorkerOverrides {
-  const cache = process.env[WORKER_ENV.maxCachedWorkflows];
   const bundle = process.env[WORKER_ENV.workflowBundle];
+  const extra = JSON.parse(process.env[WORKER_ENV.workerOptions] ?? '{}') as NonNullable<
+    WorkerOverrides['workerOptions']
+  >;
   return {
     ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
-    ...(cache ? { workerOptions: { main: { maxCachedWorkflows: Number(cache) } } } : {}),
+    workerOptions: extra,
   };
 }
 
