@@ -104,6 +104,31 @@ export const cardScenarios: CardScenario[] = [
     },
   },
   {
+    // Scheduled refresh turned off while an MFA session is open: a Refresh press resumes that session (B11).
+    name: 'card-mfa-unscheduled-resume',
+    async run(world) {
+      const loginId = await newCard(world, 'mfa-on-live');
+      const handle = await world.startCard({ loginId });
+      const first = await handle.executeUpdate(refreshNowUpdate, { args: [{}] });
+      await handle.signal(setScheduledRefreshSignal, { enabled: false });
+      await eventually(
+        () => handle.query(stateQuery),
+        (v) => v.status === 'unscheduled',
+      );
+      const again = await handle.executeUpdate(refreshNowUpdate, { args: [{}] });
+      if (again.requestId !== first.requestId) {
+        throw new Error(`Refresh mid-MFA opened session ${again.requestId}, not ${first.requestId}`);
+      }
+      const { requestId } = await world.sim.admin.completeUserReconnect(loginId, first.requestId);
+      await handle.signal(reconnectedSignal, { requestId });
+      await eventually(
+        () => handle.query(stateQuery),
+        (v) => v.pendingRequestId === null && v.status !== 'refreshing',
+      );
+      return handle;
+    },
+  },
+  {
     name: 'card-commands-and-disconnect',
     async run(world) {
       const loginId = await newCard(world, 'disabled-institution');

@@ -6,6 +6,7 @@ import { type ReplayResult, Worker } from '@temporalio/worker';
 import { installTestRuntime } from '../harness/runtime';
 import { bundleWorkflows } from '../harness/workflow-bundle';
 import { historyFromJson } from './history-json';
+import { ROUTINE_HISTORY_NAME } from './routine-scenario';
 
 const HISTORIES = join(__dirname, '..', 'histories');
 
@@ -30,16 +31,17 @@ async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
   return results;
 }
 
-test('the recorded histories cover every card path, continue-as-new included', async () => {
+test('the recorded histories cover every card path, continue-as-new included, and the routine in batches', async () => {
   const names = (await loadHistories()).map((h) => h.workflowId);
-  expect(names.length).toBeGreaterThanOrEqual(6);
+  expect(names.length).toBeGreaterThanOrEqual(7);
   expect(names.some((n) => n.startsWith('card-continue-as-new-run'))).toBe(true);
+  expect(names).toContain(ROUTINE_HISTORY_NAME);
 });
 
 test('every recorded history replays against the current workflow code', async () => {
   const results = await replayAll(require.resolve('../../src/workflows'));
   expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(6);
+  expect(results.length).toBeGreaterThanOrEqual(7);
 });
 
 test('a non-compatible change to the workflow is caught by the replay', async () => {
