@@ -16,7 +16,8 @@ const envelopeSchema = z.object({ ResponseType: z.string().min(1) }).passthrough
 const requestIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,200}$/, 'must be a Flinks RequestId: letters, digits and dashes, at most 200');
-const detailWebhookSchema = accountsDetailSchema.and(
+/** A GetAccountsDetail webhook the receiver stores: Flinks' shape, a loginId (a UUID) and a usable RequestId. */
+export const detailWebhookSchema = accountsDetailSchema.and(
   z
     .object({ Login: z.object({ Id: loginIdSchema }).passthrough(), RequestId: requestIdSchema })
     .passthrough(),

@@ -437,11 +437,8 @@ describe('fixed: payloads that used to stop a card', () => {
   );
 });
 
-/**
- * Known bugs (owners: src/workflows/card-lifecycle.ts, src/workflows/card-search-attributes.ts, src/domain). These
- * pass while the bug is there; once fixed, jest reports them and `test.failing` becomes `test`.
- */
-describe('known bugs', () => {
+/** Bugs this suite found, each fixed and kept as a regression test. */
+describe('bugs the fuzz found, fixed', () => {
   test('B6: a nightlyStatus listing an error code over 2 KB (valid by its schema) does not stop the card (FlinksErrorCode keyword limit)', async () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
     await world.cards.connect(loginId);

@@ -37,7 +37,7 @@ import {
   wellFormed,
 } from './generators';
 import { type FuzzRequest, type FuzzResponse, send, STACK_TRACE } from './http';
-import { detailWebhookSchema, unsafeRequestIdBug } from './webhook-contract';
+import { detailWebhookSchema } from './webhook-contract';
 
 const SEED = fuzzSeed(0x5eed_0b0c);
 const CASES = 1_100;
@@ -179,11 +179,7 @@ function expectationFor(
   };
 }
 
-/**
- * Payloads that hit a known bug today (reproduced at the end): a RequestId the directory sink cannot use as a file
- * name is a 500 (B2). (Nesting stays under 100 levels: deeper than MAX_JSON_DEPTH is refused, see B10 at the end.)
- */
-const knownBug = unsafeRequestIdBug;
+// Nesting stays under 100 levels: deeper than MAX_JSON_DEPTH is refused, see B10 at the end.
 
 // ---------- generation ----------
 
@@ -341,46 +337,37 @@ function hugeArrays(prng: Prng, payload: Record<string, Json>): Record<string, J
       };
 }
 
-const redrawn: string[] = [];
-
 function generate(prng: Prng, index: number): Case {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const body = bodyFor(prng);
-    if (body.value !== undefined && knownBug(body.value) !== null) {
-      redrawn.push(knownBug(body.value) as string);
-      continue;
-    }
-    const auth = authFor(prng);
-    const server = prng.chance(0.03) ? 'fenced' : 'main';
-    const type =
-      body.kind === 'empty'
-        ? null
-        : weighted<string | null>(prng, [
-            [30, () => 'application/json'],
-            [2, () => 'application/json; charset=utf-8'],
-            [1, () => 'text/plain'],
-            [1, () => 'application/x-www-form-urlencoded'],
-            [1, () => null],
-          ]);
-    const raw = body.raw ?? Buffer.from(JSON.stringify(body.value) ?? 'null', 'utf8');
-    const headers: [string, string][] = [...auth.headers];
-    if (type !== null) headers.push(['content-type', type]);
-    return {
-      index,
-      kind: body.kind,
-      auth: auth.label,
-      server,
-      request: {
-        method: 'POST',
-        path: `/flinks/webhooks${auth.query}`,
-        headers,
-        body: raw,
-        transport: 'fetch',
-      },
-      expected: expectationFor(server, auth.ok, type, raw),
-    };
-  }
-  throw new Error(`could not draw case ${index} without a known bug (seed ${SEED})`);
+  const body = bodyFor(prng);
+  const auth = authFor(prng);
+  const server = prng.chance(0.03) ? 'fenced' : 'main';
+  const type =
+    body.kind === 'empty'
+      ? null
+      : weighted<string | null>(prng, [
+          [30, () => 'application/json'],
+          [2, () => 'application/json; charset=utf-8'],
+          [1, () => 'text/plain'],
+          [1, () => 'application/x-www-form-urlencoded'],
+          [1, () => null],
+        ]);
+  const raw = body.raw ?? Buffer.from(JSON.stringify(body.value) ?? 'null', 'utf8');
+  const headers: [string, string][] = [...auth.headers];
+  if (type !== null) headers.push(['content-type', type]);
+  return {
+    index,
+    kind: body.kind,
+    auth: auth.label,
+    server,
+    request: {
+      method: 'POST',
+      path: `/flinks/webhooks${auth.query}`,
+      headers,
+      body: raw,
+      transport: 'fetch',
+    },
+    expected: expectationFor(server, auth.ok, type, raw),
+  };
 }
 
 function judge(c: Case, r: FuzzResponse): string | null {
@@ -489,7 +476,6 @@ test(`${CASES} generated deliveries: the right refusal, or stored once and the c
         .filter((x) => 'why' in x.c.expected)
         .map((x) => `${x.c.expected.status} ${(x.c.expected as { why: string }).why}`),
     ),
-    redrawnForKnownBugs: tally(redrawn),
     storedRequestIds: `${storedIds.size} (from ${stored.length} accepted deliveries, up to ${Math.max(0, ...Object.values(deliveriesPerId))} per requestId), ${files.length} sink files`,
     cards: connected
       .map((id) => `${views.get(id)?.lastSuccessfulRefreshAt} (expected ${expectedRefresh.get(id)})`)
