@@ -18,6 +18,9 @@ import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
 import { activityQueuePollers } from './temporal/task-queue-pollers';
 
+/** How long a card's workflow task may wait for the worker that has the card cached. */
+export const STICKY_QUEUE_TIMEOUT = '30s';
+
 export interface WorkerOverrides {
   /** Used instead of `createActivities(config)`; the caller keeps ownership (`close()` leaves them open). */
   activities?: ActivityBundle;
@@ -79,6 +82,10 @@ export async function createWorkers(
       // TEMPORAL_MAX_CACHED_WORKFLOWS, not the SDK's heap-sized default: ~0.8 MB of RSS per cached card; an evicted
       // card replays its history when it wakes (README, Performance).
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      // The SDK's 10 s moves a task waiting that long on this worker's sticky queue to the shared queue, which costs
+      // the card 2 more history events; the routine's wave of signals can keep a busy worker that far behind. The
+      // price: a dead worker's cards wait up to 30 s for another (README, Performance).
+      stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
       ...overrides.workerOptions?.main,
     });
     const flinks = await Worker.create({
