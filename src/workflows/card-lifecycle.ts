@@ -18,7 +18,12 @@ import {
   webhookRefreshSchema,
 } from '../domain/card-messages';
 import { describeOperation, type Operation } from '../domain/card-operations';
-import { type CardPolicy, type CardPolicyOverrides, resolveCardPolicy } from '../domain/card-policy';
+import {
+  type CardPolicy,
+  type CardPolicyOverrides,
+  LEGACY_CONTINUE_AS_NEW_AFTER_EVENTS,
+  resolveCardPolicy,
+} from '../domain/card-policy';
 import { type CardState, initialCardState } from '../domain/card-state';
 import {
   afterCachedCall,
@@ -82,7 +87,7 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
       'InvalidCardInputError',
     );
   }
-  const policy: CardPolicy = resolveCardPolicy(rawInput.policy);
+  const policy = runPolicy(rawInput.policy);
   const info = wf.workflowInfo();
   const flinks = wf.proxyActivities<FlinksActivities>({
     taskQueue: rawInput.flinksTaskQueue ?? `${info.taskQueue}-flinks`,
@@ -406,6 +411,19 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
 const cachedOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
 const liveOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
 const apiOptions: wf.ActivityOptions = { startToCloseTimeout: '2 minutes' };
+
+/** Marks runs that continue-as-new after 250 events rather than 2,000 (the default until then). */
+export const SHORT_RUNS_PATCH = 'card-continue-as-new-after-250-events';
+
+/**
+ * The run's policy. A run whose history began before short runs keeps the threshold it was written with: on replay
+ * it must continue-as-new where its history says it did. An explicit threshold in the input needs no patch.
+ */
+function runPolicy(overrides: CardPolicyOverrides | undefined): CardPolicy {
+  const policy = resolveCardPolicy(overrides);
+  if (overrides?.continueAsNewAfterEvents !== undefined || wf.patched(SHORT_RUNS_PATCH)) return policy;
+  return { ...policy, continueAsNewAfterEvents: LEGACY_CONTINUE_AS_NEW_AFTER_EVENTS };
+}
 
 function shouldContinueAsNew(policy: CardPolicy): boolean {
   const info = wf.workflowInfo();

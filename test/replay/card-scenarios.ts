@@ -148,6 +148,26 @@ export const cardScenarios: CardScenario[] = [
     },
   },
   {
+    // The default threshold (250 events, under SHORT_RUNS_PATCH): malformed signals until the card moves on.
+    name: 'card-short-runs',
+    async run(world) {
+      const loginId = await newCard(world, 'healthy');
+      const handle = await world.startCard({ loginId });
+      const raw = world.env.client.workflow.getHandle(handle.workflowId);
+      for (let i = 0; i < 300; i += 20) {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, j) => raw.signal('nightlyStatus', { routineId: i + j })),
+        );
+      }
+      await eventually(
+        () => handle.query(stateQuery),
+        (v) => v.malformedMessages.count === 300,
+      );
+      await world.env.sleep(HOUR_MS);
+      return handle;
+    },
+  },
+  {
     name: 'card-continue-as-new',
     async run(world) {
       const loginId = await newCard(world, 'healthy');

@@ -1,4 +1,5 @@
 // The daily routine's nightlyStatus branches, the backend's commands, bad payloads and continue-as-new.
+import { SHORT_RUNS_PATCH } from '../../src/workflows/card-lifecycle';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time';
 import {
   disconnectSignal,
@@ -236,5 +237,31 @@ describe('robustness', () => {
       () => handle.query(stateQuery),
       (v) => v.status === 'unscheduled',
     );
+  });
+
+  test('by default a run continues-as-new past 250 events, under SHORT_RUNS_PATCH', async () => {
+    const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
+    const handle = await world.startCard({ loginId });
+    const firstRunId = (await handle.describe()).runId;
+    const raw = world.env.client.workflow.getHandle(handle.workflowId);
+    for (let i = 0; i < 300; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) => raw.signal('nightlyStatus', { routineId: i + j })),
+      );
+    }
+    await eventually(
+      () => handle.query(stateQuery),
+      (v) => v.malformedMessages.count === 300,
+    );
+    const first =
+      (await world.env.client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory()).events ?? [];
+    const marker = first.find((e) => e.markerRecordedEventAttributes)?.markerRecordedEventAttributes;
+    expect(marker?.markerName).toBe('core_patch');
+    expect(JSON.stringify(marker?.details)).toContain(
+      Buffer.from(JSON.stringify(SHORT_RUNS_PATCH)).toString('base64'),
+    );
+    expect(first.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect(first.length).toBeGreaterThanOrEqual(250);
+    expect(first.length).toBeLessThan(400);
   });
 });
