@@ -17,6 +17,7 @@ import { dataConverter } from './codec/data-converter';
 import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
 import { activityQueuePollers } from './temporal/task-queue-pollers';
+import { bundleWorkflowsOutOfProcess } from './temporal/workflow-bundle';
 
 /** How long a card's workflow task may wait for the worker that has the card cached. */
 export const STICKY_QUEUE_TIMEOUT = '30s';
@@ -175,9 +176,15 @@ export async function main(overrides: WorkerOverrides = {}): Promise<void> {
   // Default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make every worker shut down gracefully.
   Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVELS[config.logLevel]) });
   const log = Runtime.instance().logger;
+  // Bundled out of process: the bundler's memory never enters the worker.
+  const bundled =
+    overrides.workflowBundle || overrides.workflowsPath ? null : await bundleWorkflowsOutOfProcess();
   const connection = await connectNative(config.temporal);
   try {
-    const workers = await createWorkers(config, connection, overrides);
+    const workers = await createWorkers(config, connection, {
+      ...overrides,
+      ...(bundled ? { workflowBundle: { codePath: bundled.codePath } } : {}),
+    }).finally(() => bundled?.remove());
     log.info('Worker started', {
       address: config.temporal.address,
       namespace: config.temporal.namespace,
