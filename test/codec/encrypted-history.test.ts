@@ -21,7 +21,13 @@ import { CARD_WORKFLOW_TYPE, cardWorkflowId } from '../../src/workflows/definiti
 import { connectToDevServer } from '../harness/dev-server';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
-import { bytesWithoutSearchAttributes, failuresOf, occurrences, payloadsOf } from './history-payloads';
+import {
+  bytesWithoutSearchAttributes,
+  failuresOf,
+  occurrences,
+  patchMarkerDetails,
+  payloadsOf,
+} from './history-payloads';
 import { keysVariable } from './keys';
 
 const SECRET = 'codec-e2e-secret-do-not-log';
@@ -136,6 +142,10 @@ test('raw histories hold no plaintext card data, and decode with the codec', asy
         id,
         metadata: { encoding: 'binary/encrypted', 'encryption-key-id': 'key-2026-11' },
       });
+    }
+    // Patch markers are the SDK's own plain JSON: a patch ID and whether it is deprecated, nothing of the card.
+    for (const details of patchMarkerDetails(history)) {
+      expect(details).toEqual({ id: expect.any(String), deprecated: expect.any(Boolean) });
     }
     for (const failure of failuresOf(history)) {
       failureCount += 1;
