@@ -12,7 +12,7 @@ import {
   stateQuery,
   webhookRefreshSignal,
 } from '../../src/workflows/definitions';
-import { type CardWorld, eventually } from '../workflows/card-env';
+import { type CardWorld, eventually, floodWithMalformedSignals } from '../workflows/card-env';
 
 type CardHandle = WorkflowHandleWithFirstExecutionRunId<typeof cardLifecycle>;
 
@@ -153,16 +153,7 @@ export const cardScenarios: CardScenario[] = [
     async run(world) {
       const loginId = await newCard(world, 'healthy');
       const handle = await world.startCard({ loginId });
-      const raw = world.env.client.workflow.getHandle(handle.workflowId);
-      for (let i = 0; i < 300; i += 20) {
-        await Promise.all(
-          Array.from({ length: 20 }, (_, j) => raw.signal('nightlyStatus', { routineId: i + j })),
-        );
-      }
-      await eventually(
-        () => handle.query(stateQuery),
-        (v) => v.malformedMessages.count === 300,
-      );
+      await floodWithMalformedSignals(world, handle.workflowId, 300);
       await world.env.sleep(HOUR_MS);
       return handle;
     },

@@ -184,6 +184,28 @@ export function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean)
   );
 }
 
+/**
+ * Sends `count` malformed nightlyStatus signals (a numeric routineId), 20 at a time, and waits until the card has
+ * counted them all: hundreds of events, so the card continues-as-new on the way and must lose none.
+ */
+export async function floodWithMalformedSignals(
+  world: CardWorld,
+  workflowId: string,
+  count: number,
+): Promise<void> {
+  const raw = world.env.client.workflow.getHandle(workflowId);
+  for (let i = 0; i < count; i += 20) {
+    const batch = Math.min(20, count - i);
+    await Promise.all(
+      Array.from({ length: batch }, (_, j) => raw.signal('nightlyStatus', { routineId: i + j })),
+    );
+  }
+  await eventually(
+    () => raw.query<{ malformedMessages: { count: number } }>('state'),
+    (v) => v.malformedMessages.count === count,
+  );
+}
+
 /** The Java test server knows only its built-in search attributes; its operator service adds ours. */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({

@@ -9,7 +9,13 @@ import {
   stateQuery,
   webhookRefreshSignal,
 } from '../../src/workflows/definitions';
-import { type CardWorld, createCardWorld, eventually, workflowTaskFailures } from './card-env';
+import {
+  type CardWorld,
+  createCardWorld,
+  eventually,
+  floodWithMalformedSignals,
+  workflowTaskFailures,
+} from './card-env';
 
 let world: CardWorld;
 beforeAll(async () => {
@@ -243,16 +249,7 @@ describe('robustness', () => {
     const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
     const handle = await world.startCard({ loginId });
     const firstRunId = (await handle.describe()).runId;
-    const raw = world.env.client.workflow.getHandle(handle.workflowId);
-    for (let i = 0; i < 300; i += 25) {
-      await Promise.all(
-        Array.from({ length: 25 }, (_, j) => raw.signal('nightlyStatus', { routineId: i + j })),
-      );
-    }
-    await eventually(
-      () => handle.query(stateQuery),
-      (v) => v.malformedMessages.count === 300,
-    );
+    await floodWithMalformedSignals(world, handle.workflowId, 300);
     const first =
       (await world.env.client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory()).events ?? [];
     const marker = first.find((e) => e.markerRecordedEventAttributes)?.markerRecordedEventAttributes;
