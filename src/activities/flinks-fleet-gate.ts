@@ -44,11 +44,6 @@ export class FlinksFleetGate {
     options.limiter.setMaxRps(0);
   }
 
-  /** What the gate knows now (tests and logs). */
-  get state(): { view: FleetView; share: number } {
-    return { view: this.view, share: fleetShare(this.view, this.options.maxRps, this.now()) };
-  }
-
   start(): void {
     this.stopped = false;
     void this.look();

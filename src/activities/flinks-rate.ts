@@ -79,35 +79,25 @@ export function livePollers(pollers: readonly FleetPoller[], staleAfterMs: numbe
   );
 }
 
-/** The view after one look at the queue's pollers (`pollers` null: the look failed, the view stands). */
+/** The view after one look at the queue's pollers (`pollers` null: the look failed, the fleet's size stands). */
 export function observeFleet(
   view: FleetView,
   look: { self: string; pollers: readonly FleetPoller[] | null; atMs: number },
   timing: FleetTiming = FLEET_TIMING,
 ): FleetView {
   const firstLookAtMs = view.firstLookAtMs ?? look.atMs;
-  if (look.pollers === null) {
-    return view.joinedAtMs === null && look.atMs - firstLookAtMs >= timing.joinAnywayAfterMs
-      ? joined({ ...view, firstLookAtMs }, view.members, look.atMs, timing)
-      : { ...view, firstLookAtMs };
-  }
-  const live = livePollers(look.pollers, timing.staleAfterMs);
-  const listed = live.has(look.self);
+  const live = look.pollers === null ? null : livePollers(look.pollers, timing.staleAfterMs);
   const joinNow =
-    view.joinedAtMs === null && (listed || look.atMs - firstLookAtMs >= timing.joinAnywayAfterMs);
-  if (view.joinedAtMs !== null || joinNow) live.add(look.self);
-  const members = Math.max(1, live.size);
-  if (joinNow) return joined({ ...view, firstLookAtMs }, members, look.atMs, timing);
-  return { ...view, members, firstLookAtMs };
-}
-
-/** Joining alone needs no warm-up: a process that starts later sees this one and waits for it instead. */
-function joined(view: FleetView, members: number, atMs: number, timing: FleetTiming): FleetView {
+    view.joinedAtMs === null &&
+    ((live?.has(look.self) ?? false) || look.atMs - firstLookAtMs >= timing.joinAnywayAfterMs);
+  if (live !== null && (view.joinedAtMs !== null || joinNow)) live.add(look.self);
+  const next = { ...view, firstLookAtMs, members: live === null ? view.members : Math.max(1, live.size) };
+  if (!joinNow) return next;
+  // Joining alone needs no warm-up: a process that starts later sees this one and waits for it instead.
   return {
-    ...view,
-    members,
-    joinedAtMs: atMs,
-    holdUntilMs: members > 1 ? atMs + fleetWarmupMs(timing) : atMs,
+    ...next,
+    joinedAtMs: look.atMs,
+    holdUntilMs: next.members > 1 ? look.atMs + fleetWarmupMs(timing) : look.atMs,
   };
 }
 

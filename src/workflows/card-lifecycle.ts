@@ -320,7 +320,12 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   const refreshNow = async (ticket: RefreshTicket): Promise<void> => {
     runningRefresh = ticket;
     queuedRefresh = null;
-    await run(onRefreshNow(state, Date.now()));
+    const next = onRefreshNow(state, Date.now());
+    // Before RESUME_SESSION_PATCH only an awaiting-user-mfa card resumed its open session; a history written then
+    // (scheduled refresh turned off mid-MFA) logged in again, and replaying it must too.
+    const loggedInAgain =
+      next === null && state.status !== 'awaiting-user-mfa' && !wf.patched(RESUME_SESSION_PATCH);
+    await run(loggedInAgain ? { kind: 'live-refresh', purpose: 'refresh-now' } : next);
     ticket.result = refreshNowResult(state, Date.now());
     runningRefresh = null;
   };
@@ -411,6 +416,9 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
 const cachedOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
 const liveOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
 const apiOptions: wf.ActivityOptions = { startToCloseTimeout: '2 minutes' };
+
+/** Marks runs where a Refresh resumes an open MFA session whatever the card's status (not only awaiting-user-mfa). */
+export const RESUME_SESSION_PATCH = 'card-refresh-resumes-session-any-status';
 
 /** Marks runs that continue-as-new after 250 events rather than 2,000 (the default until then). */
 export const SHORT_RUNS_PATCH = 'card-continue-as-new-after-250-events';
