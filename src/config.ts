@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseIpList } from './api/ip-allow-list';
 import { parseByteSize } from './domain/byte-size';
 import { parseDuration } from './domain/duration';
+import { flinksTaskQueueFor } from './domain/task-queues';
 import { type EncryptionKeys, encryptionKeysSchema } from './codec/encryption-keys';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -247,7 +248,8 @@ const envSchema = z.object({
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
     return z.NEVER;
   }),
-  FLINKS_TASK_QUEUE: withDefault('flinks-refresh-flinks'),
+  // Unset: derived from TEMPORAL_TASK_QUEUE the way cards derive it (src/domain/task-queues.ts).
+  FLINKS_TASK_QUEUE: optionalText,
   FLINKS_MAX_RPS: positiveNumber(5),
   FLINKS_MAX_CONCURRENCY: positiveNumber(10, { integer: true }),
   FLINKS_POLL_INTERVAL: duration('10s', { min: 1 }),
@@ -372,7 +374,7 @@ export function loadConfig(
       secretKey: e.FLINKS_SECRET_KEY,
       apiKey: e.FLINKS_API_KEY,
       webhooks: e.FLINKS_WEBHOOKS,
-      taskQueue: e.FLINKS_TASK_QUEUE,
+      taskQueue: e.FLINKS_TASK_QUEUE ?? flinksTaskQueueFor(e.TEMPORAL_TASK_QUEUE),
       maxRps: e.FLINKS_MAX_RPS,
       maxConcurrency: e.FLINKS_MAX_CONCURRENCY,
       pollIntervalMs: e.FLINKS_POLL_INTERVAL,

@@ -16,6 +16,9 @@ import { flinksActivitiesPerSecond } from './activities/flinks-rate';
 import { dataConverter } from './codec/data-converter';
 import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
+import { flinksTaskQueueFor } from './domain/task-queues';
+import { FlinksQueueWatch, type FlinksQueueWatchOptions } from './temporal/flinks-queue-watch';
+import { activityQueueHealth } from './temporal/task-queue-backlog';
 import { activityQueuePollers } from './temporal/task-queue-pollers';
 import { bundleWorkflowsOutOfProcess } from './temporal/workflow-bundle';
 
@@ -30,6 +33,8 @@ export interface WorkerOverrides {
   /** A prebuilt bundle (tests bundle once per file); default: bundle `./workflows` at start. */
   workflowBundle?: WorkflowBundleOption;
   workflowsPath?: string;
+  /** How often the worker looks for Flinks activities stranded on an unpolled queue (tests shorten it). */
+  flinksQueueWatch?: Pick<FlinksQueueWatchOptions, 'intervalMs' | 'graceMs'>;
   /** Extra options per worker (interceptors, cache sizes, …) for tests and the benchmark. */
   workerOptions?: { main?: Partial<WorkerOptions>; flinks?: Partial<WorkerOptions> };
 }
@@ -113,6 +118,25 @@ export async function createWorkers(
           log: (level, message, fields) => Runtime.instance().logger[level](message, fields),
         })
       : null;
+    const sdkLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) =>
+      Runtime.instance().logger[level](message, fields);
+    // Cards started with only the contract's input use the derived queue; the configured one serves the rest.
+    const derivedFlinksQueue = flinksTaskQueueFor(main.options.taskQueue);
+    if (flinks.options.taskQueue !== derivedFlinksQueue) {
+      sdkLog('warn', 'FLINKS_TASK_QUEUE is not the queue cards derive from TEMPORAL_TASK_QUEUE', {
+        flinksTaskQueue: flinks.options.taskQueue,
+        derived: derivedFlinksQueue,
+        consequence:
+          'cards started without flinksTaskQueue in their input wait for a worker polling the derived queue',
+      });
+    }
+    const queueWatch = new FlinksQueueWatch({
+      taskQueues: [flinks.options.taskQueue, derivedFlinksQueue],
+      health: (taskQueue) =>
+        activityQueueHealth(connection.workflowService, config.temporal.namespace, taskQueue),
+      log: sdkLog,
+      ...overrides.flinksQueueWatch,
+    });
     const workers = [main, flinks];
     const mainWorker = main;
     const shutdown = (): void => {
@@ -120,13 +144,15 @@ export async function createWorkers(
         if (worker.getState() === 'RUNNING') worker.shutdown();
       }
     };
-    /** Runs `work` (the workers running) with the fleet gate looking at the Flinks queue meanwhile. */
+    /** Runs `work` (the workers running) with the fleet gate and the queue watch looking at the Flinks queues. */
     const withFleetGate = async <R>(work: () => Promise<R>): Promise<R> => {
       fleetGate?.start();
+      queueWatch.start();
       try {
         return await work();
       } finally {
         fleetGate?.stop();
+        queueWatch.stop();
       }
     };
     return {

@@ -7,6 +7,7 @@ import {
   CardUpdateAbortedError,
   InvalidLoginIdError,
   InvalidRequestError,
+  RefreshNowPendingError,
   TemporalUnavailableError,
 } from '../client';
 import { DataSinkError, type FlinksLogger } from '../flinks';
@@ -46,6 +47,11 @@ export function errorReply(
     // Temporal refused the card's workflow task each time (a signal raced a continue-as-new): not the caller's
     // fault, and the same press a moment later goes through.
     log.warn('card update aborted by Temporal', { ...context, reason: error.message });
+    return retryLater(error, error.message);
+  }
+  if (error instanceof RefreshNowPendingError) {
+    // The refresh goes on in the card; the same press shortly gets its outcome.
+    log.warn('refreshNow not answered within its bound', { ...context, flinksTaskQueue: error.flinksTaskQueue });
     return retryLater(error, error.message);
   }
   if (error instanceof DataSinkError && error.retryable) {

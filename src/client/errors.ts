@@ -53,6 +53,21 @@ export class CardUpdateAbortedError extends CardError {
   }
 }
 
+/**
+ * The card could not answer a Refresh press within its bound: the refresh goes on (Flinks is slow or busy, or no
+ * worker polls the Flinks queue). Pressing again within a few minutes gets its outcome, never a second live login.
+ */
+export class RefreshNowPendingError extends CardError {
+  override readonly name = 'RefreshNowPendingError';
+  constructor(
+    loginId: string,
+    readonly flinksTaskQueue: string | null,
+    detail: string,
+  ) {
+    super(loginId, detail);
+  }
+}
+
 /** Temporal could not be reached (connection refused, unavailable, deadline exceeded). */
 export class TemporalUnavailableError extends Error {
   override readonly name = 'TemporalUnavailableError';

@@ -30,6 +30,7 @@ import {
   cardWorkflowId,
   disconnectSignal,
   reconnectedSignal,
+  REFRESH_NOW_PENDING_ERROR,
   refreshNowUpdate,
   setScheduledRefreshSignal,
   stateQuery,
@@ -41,6 +42,7 @@ import {
   CardNotFoundError,
   InvalidLoginIdError,
   InvalidRequestError,
+  RefreshNowPendingError,
   TemporalUnavailableError,
 } from './errors';
 import { cardSummary, type CardSummary } from './visibility';
@@ -198,6 +200,10 @@ export class FlinksRefreshClient {
         // The card's update validator refuses a disconnected card.
         if (cause instanceof ApplicationFailure && cause.type === 'CardDisconnectedError') {
           throw new CardDisconnectedError(id, 'connect it again before refreshing');
+        }
+        if (cause instanceof ApplicationFailure && cause.type === REFRESH_NOW_PENDING_ERROR) {
+          const details = cause.details?.[0] as { flinksTaskQueue?: string } | undefined;
+          throw new RefreshNowPendingError(id, details?.flinksTaskQueue ?? null, cause.message);
         }
         throw error;
       }

@@ -16,6 +16,7 @@ export {
   CardUpdateAbortedError,
   InvalidLoginIdError,
   InvalidRequestError,
+  RefreshNowPendingError,
   TemporalUnavailableError,
 } from './errors';
 export { type CardSummary } from './visibility';

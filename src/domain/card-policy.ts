@@ -19,6 +19,8 @@ export const cardPolicySchema = z.object({
   webhooks: z.boolean(),
   /** Continue-as-new past this many history events, even if the server has not suggested it. */
   continueAsNewAfterEvents: z.number().int().positive(),
+  /** A Refresh press is answered within this long; past it the refresh goes on and a later press gets its outcome. */
+  refreshNowAnswerWithinMs: z.number().int().positive(),
 });
 export type CardPolicy = z.infer<typeof cardPolicySchema>;
 
@@ -33,6 +35,8 @@ export const defaultCardPolicy: CardPolicy = {
   // A card that wakes outside the worker's cache replays its whole run: ~0.1 s at 250 events, ~1 s at 2,000.
   // Continuing-as-new every ~20 nights costs about 0.1 action a card-night.
   continueAsNewAfterEvents: 250,
+  // Long enough for a live login and a few polls of its data; a user still waiting past it is told to try again.
+  refreshNowAnswerWithinMs: 60_000,
 };
 
 /** The threshold before 250-event runs: runs that started under it keep it (see card-lifecycle.ts). */

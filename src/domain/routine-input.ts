@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { describeZodError } from './card-messages';
 import { DurationError, parseDuration } from './duration';
+import { flinksTaskQueueFor } from './task-queues';
 
 export const routineDefaults = {
   /** A shard is listed and signalled by one activity: small enough to finish in seconds, big enough to be few. */
@@ -88,7 +89,7 @@ export function resolveRoutineInput(raw: unknown, run: RoutineRunContext): Resol
     routineId: input.routineId ?? defaultRoutineId(run),
     maxDataAgeMs,
     cardTaskQueue: input.cardTaskQueue ?? run.taskQueue,
-    flinksTaskQueue: input.flinksTaskQueue ?? `${run.taskQueue}-flinks`,
+    flinksTaskQueue: input.flinksTaskQueue ?? flinksTaskQueueFor(run.taskQueue),
     cardsPerShard: input.cardsPerShard ?? routineDefaults.cardsPerShard,
     pageSize: input.pageSize ?? routineDefaults.pageSize,
     shardConcurrency: input.shardConcurrency ?? routineDefaults.shardConcurrency,

@@ -44,10 +44,12 @@ import {
 import { describeCard, toCardView } from '../domain/card-view';
 import { type CardNotification } from '../domain/notifications';
 import { type FlinksFailure } from '../domain/refresh-outcomes';
+import { flinksTaskQueueFor } from '../domain/task-queues';
 import { toIso } from '../domain/time';
 import {
   disconnectSignal,
   nightlyStatusSignal,
+  REFRESH_NOW_PENDING_ERROR,
   reconnectedSignal,
   refreshNowUpdate,
   setScheduledRefreshSignal,
@@ -66,7 +68,7 @@ export type PendingMessage =
 
 export interface CardWorkflowInput extends CardInput {
   policy?: CardPolicyOverrides;
-  /** The Flinks activities' task queue; default `<this workflow's task queue>-flinks`. */
+  /** The Flinks activities' task queue; default flinksTaskQueueFor(this workflow's task queue). */
   flinksTaskQueue?: string;
   /** Set only by continue-as-new. */
   carried?: { state: CardState; pending: PendingMessage[]; outbox: CardNotification[] };
@@ -89,8 +91,9 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   }
   const policy = runPolicy(rawInput.policy);
   const info = wf.workflowInfo();
+  const flinksQueue = rawInput.flinksTaskQueue ?? flinksTaskQueueFor(info.taskQueue);
   const flinks = wf.proxyActivities<FlinksActivities>({
-    taskQueue: rawInput.flinksTaskQueue ?? `${info.taskQueue}-flinks`,
+    taskQueue: flinksQueue,
     // Polling a slow data call is capped at 30 min by the client; heartbeats catch a dead worker sooner.
     startToCloseTimeout: '35 minutes',
     heartbeatTimeout: '1 minute',
@@ -109,9 +112,20 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   // ---------- refreshNow: the user is present; concurrent presses share one live refresh ----------
   interface RefreshTicket {
     result: RefreshNowResult | null;
+    /** A press gave up waiting for it: its outcome is kept for the next press (see recentUnanswered). */
+    unanswered?: boolean;
+    finishedAt?: number;
   }
   let queuedRefresh: RefreshTicket | null = null;
   let runningRefresh: RefreshTicket | null = null;
+  /** The last refresh whose press timed out: a press soon after gets its outcome instead of a second live login. */
+  let lastUnanswered: RefreshTicket | null = null;
+  const recentUnanswered = (): RefreshTicket | null =>
+    lastUnanswered && Date.now() - (lastUnanswered.finishedAt ?? 0) < UNANSWERED_OUTCOME_KEPT_MS
+      ? lastUnanswered
+      : null;
+  /** Shown in the card's details while a press waits past its bound (the Flinks queue may have no worker). */
+  let stalledRefresh: string | null = null;
 
   // ---------- messages ----------
   const accept = (kind: PendingMessage['kind']) => (payload: unknown) => {
@@ -126,9 +140,28 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   wf.setHandler(
     refreshNowUpdate,
     async (_request) => {
-      const ticket = runningRefresh ?? queuedRefresh ?? (queuedRefresh = { result: null });
+      const ticket =
+        runningRefresh ?? queuedRefresh ?? recentUnanswered() ?? (queuedRefresh = { result: null });
       // A refresh accepted while the card was disconnecting never runs: answer it rather than wait forever.
-      await wf.condition(() => ticket.result !== null || state.status === 'disconnected');
+      const settled = (): boolean => ticket.result !== null || state.status === 'disconnected';
+      if (settled()) {
+        // Answered at once: no timer.
+      } else if (wf.patched(REFRESH_NOW_BOUND_PATCH)) {
+        if (!(await wf.condition(settled, policy.refreshNowAnswerWithinMs))) {
+          ticket.unanswered = true;
+          const waited = `${Math.round(policy.refreshNowAnswerWithinMs / 1000)} s`;
+          stalledRefresh = `A Refresh press waited ${waited} at ${toIso(Date.now())}: the Flinks call on task queue ${flinksQueue} had not finished (is a worker polling it?)`;
+          wf.log.warn('refreshNow not answered within its bound', { flinksTaskQueue: flinksQueue, waited });
+          publish();
+          throw wf.ApplicationFailure.nonRetryable(
+            `Card ${state.loginId}: the refresh had not finished after ${waited} (Flinks task queue ${flinksQueue}); it goes on, press again to get its outcome`,
+            REFRESH_NOW_PENDING_ERROR,
+            { flinksTaskQueue: flinksQueue, waitedMs: policy.refreshNowAnswerWithinMs },
+          );
+        }
+      } else {
+        await wf.condition(settled);
+      }
       if (ticket.result === null) {
         throw wf.ApplicationFailure.nonRetryable(
           `Card ${state.loginId} was disconnected before the refresh could run`,
@@ -200,7 +233,8 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
 
   const publish = (): void => {
     syncCardSearchAttributes(state, policy, Date.now());
-    wf.setCurrentDetails(describeCard(state, policy, Date.now(), nextWakeUp(state, policy)));
+    const details = describeCard(state, policy, Date.now(), nextWakeUp(state, policy));
+    wf.setCurrentDetails(stalledRefresh === null ? details : `${details}\n\n${stalledRefresh}`);
   };
 
   /** Runs one Flinks operation, then whatever it leads to, one after the other. */
@@ -327,7 +361,13 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
       next === null && state.status !== 'awaiting-user-mfa' && !wf.patched(RESUME_SESSION_PATCH);
     await run(loggedInAgain ? { kind: 'live-refresh', purpose: 'refresh-now' } : next);
     ticket.result = refreshNowResult(state, Date.now());
+    ticket.finishedAt = Date.now();
+    if (ticket.unanswered) lastUnanswered = ticket;
     runningRefresh = null;
+    if (stalledRefresh !== null) {
+      stalledRefresh = null;
+      publish();
+    }
   };
 
   // ---------- notifications: delivered in the background, never awaited by the card ----------
@@ -416,6 +456,12 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
 const cachedOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
 const liveOptions: wf.ActivityOptions = { startToCloseTimeout: '35 minutes', heartbeatTimeout: '1 minute' };
 const apiOptions: wf.ActivityOptions = { startToCloseTimeout: '2 minutes' };
+
+/** Marks runs whose refreshNow answers within policy.refreshNowAnswerWithinMs (a timer while a press waits). */
+export const REFRESH_NOW_BOUND_PATCH = 'card-refresh-now-answers-within-bound';
+
+/** How long the outcome of a refresh whose press timed out answers the next press. */
+const UNANSWERED_OUTCOME_KEPT_MS = 5 * 60_000;
 
 /** Marks runs where a Refresh resumes an open MFA session whatever the card's status (not only awaiting-user-mfa). */
 export const RESUME_SESSION_PATCH = 'card-refresh-resumes-session-any-status';

@@ -27,6 +27,12 @@ export const disconnectSignal = defineSignal<[DisconnectSignal]>('disconnect');
 /** The contract's `{}`: the user is present, nothing else to say. */
 export type RefreshNowRequest = Record<string, unknown>;
 
+/**
+ * Failure type of a refreshNow that the card could not answer within its bound (policy.refreshNowAnswerWithinMs):
+ * the refresh goes on, and a press in the next few minutes gets its outcome without a second live login.
+ */
+export const REFRESH_NOW_PENDING_ERROR = 'RefreshNowPendingError';
+
 export const refreshNowUpdate = defineUpdate<RefreshNowResult, [RefreshNowRequest]>('refreshNow');
 
 export const stateQuery = defineQuery<CardView>('state');

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { flinksTaskQueueFor } from '../../src/domain/task-queues';
 import {
   ConfigError,
   DEFAULT_MAX_CACHED_WORKFLOWS,
@@ -71,6 +72,12 @@ describe('loadConfig', () => {
       codecServer: { host: '127.0.0.1', port: 8888, corsOrigin: 'http://localhost:8233', authToken: undefined },
       logLevel: 'info',
     });
+  });
+
+  it('derives the Flinks task queue from TEMPORAL_TASK_QUEUE, as a card started with the contract input does', () => {
+    const config = loadConfig({ ...worker, TEMPORAL_TASK_QUEUE: 'my-queue' });
+    expect(config.flinks.taskQueue).toBe('my-queue-flinks');
+    expect(config.flinks.taskQueue).toBe(flinksTaskQueueFor(config.temporal.taskQueue));
   });
 
   it('parses every variable', () => {
