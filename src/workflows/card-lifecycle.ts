@@ -18,6 +18,7 @@ import {
   webhookRefreshSchema,
 } from '../domain/card-messages';
 import { describeOperation, type Operation } from '../domain/card-operations';
+import { malformedReason, mergePending, type PendingMessage } from '../domain/pending-messages';
 import {
   type CardPolicy,
   type CardPolicyOverrides,
@@ -58,20 +59,20 @@ import {
 } from './definitions';
 import { syncCardSearchAttributes } from './card-search-attributes';
 
-/** A signal waiting its turn: plain JSON, carried through continue-as-new. */
-export type PendingMessage =
-  | { kind: 'nightlyStatus'; payload: unknown }
-  | { kind: 'reconnected'; payload: unknown }
-  | { kind: 'setScheduledRefresh'; payload: unknown }
-  | { kind: 'webhookRefresh'; payload: unknown }
-  | { kind: 'disconnect'; payload: unknown };
+export { type PendingMessage } from '../domain/pending-messages';
 
 export interface CardWorkflowInput extends CardInput {
   policy?: CardPolicyOverrides;
   /** The Flinks activities' task queue; default flinksTaskQueueFor(this workflow's task queue). */
   flinksTaskQueue?: string;
   /** Set only by continue-as-new. */
-  carried?: { state: CardState; pending: PendingMessage[]; outbox: CardNotification[] };
+  carried?: {
+    state: CardState;
+    pending: PendingMessage[];
+    outbox: CardNotification[];
+    /** The last few requestIds fetched successfully: a `reconnected` repeating one of them is a duplicate. */
+    fetchedRequestIds?: string[];
+  };
 }
 
 const flinksRetry: wf.RetryPolicy = {
@@ -128,8 +129,26 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   let stalledRefresh: string | null = null;
 
   // ---------- messages ----------
+  const fetchedRequestIds: string[] = [...(rawInput.carried?.fetchedRequestIds ?? [])];
   const accept = (kind: PendingMessage['kind']) => (payload: unknown) => {
-    pending.push({ kind, payload } as PendingMessage);
+    const message = { kind, payload } as PendingMessage;
+    // Patched only where the bounded queue acts, so a healthy card's history carries no marker for it.
+    const reason = malformedReason(message);
+    if (reason !== null) {
+      if (wf.patched(BOUNDED_PENDING_PATCH)) {
+        // Counted at once rather than queued: a flood of malformed messages never grows the queue.
+        wf.log.warn('Ignored a malformed signal', { signal: kind, reason });
+        state = recordMalformed(state, `${kind}: ${reason}`);
+        return;
+      }
+    } else {
+      const merged = mergePending(pending, message);
+      if (merged !== null && wf.patched(BOUNDED_PENDING_PATCH)) {
+        pending.splice(0, pending.length, ...merged);
+        return;
+      }
+    }
+    pending.push(message);
   };
   wf.setHandler(reconnectedSignal, accept('reconnected'));
   wf.setHandler(nightlyStatusSignal, accept('nightlyStatus'));
@@ -326,7 +345,13 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
       case 'reconnected': {
         const payload = reconnectedSchema.safeParse(message.payload);
         if (!payload.success) return malformed('reconnected', describeZodError(payload.error));
-        return run({ kind: 'fetch', requestId: payload.data.requestId, purpose: 'reconnected' });
+        const { requestId } = payload.data;
+        if (fetchedRequestIds.includes(requestId) && wf.patched(BOUNDED_PENDING_PATCH)) {
+          // A backend repeating a reconnect whose data the card already has: nothing to fetch again.
+          wf.log.info('Ignored a repeated reconnected signal', { requestId });
+          return;
+        }
+        return fetch(requestId, 'reconnected');
       }
       case 'setScheduledRefresh': {
         const payload = setScheduledRefreshSchema.safeParse(message.payload);
@@ -343,6 +368,14 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
         if (!payload.success) return malformed('disconnect', describeZodError(payload.error));
         return run({ kind: 'disconnect', deleteData: payload.data.deleteData ?? false });
       }
+    }
+  };
+
+  const fetch = async (requestId: string, purpose: 'connected' | 'reconnected'): Promise<void> => {
+    await run({ kind: 'fetch', requestId, purpose });
+    if (state.lastError === null) {
+      fetchedRequestIds.push(requestId);
+      fetchedRequestIds.splice(0, Math.max(0, fetchedRequestIds.length - FETCHED_REQUEST_IDS_KEPT));
     }
   };
 
@@ -413,17 +446,20 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   // ---------- the main loop ----------
   publish();
   if (!rawInput.carried && parsed.data.requestId) {
-    await run({ kind: 'fetch', requestId: parsed.data.requestId, purpose: 'connected' });
+    await fetch(parsed.data.requestId, 'connected');
   }
 
+  // Before BOUNDED_PENDING_PATCH a card continued-as-new only with nothing pending: a steady stream of signals kept
+  // it from ever doing so. Now the pending messages travel with the state.
+  const mayContinueWithPending = (): boolean => pending.length === 0 || wf.patched(BOUNDED_PENDING_PATCH);
   while (state.status !== 'disconnected') {
-    if (pending.length === 0 && queuedRefresh === null && shouldContinueAsNew(policy)) {
+    if (queuedRefresh === null && shouldContinueAsNew(policy) && mayContinueWithPending()) {
       // Updates must finish in this run; signals and undelivered notifications travel with the state.
       await wf.condition(() => wf.allHandlersFinished() || queuedRefresh !== null);
-      if (queuedRefresh === null && pending.length === 0) {
+      if (queuedRefresh === null && mayContinueWithPending()) {
         await wf.continueAsNew<typeof cardLifecycle>({
           ...rawInput,
-          carried: { state, pending: [...pending], outbox: [...outbox] },
+          carried: { state, pending: [...pending], outbox: [...outbox], fetchedRequestIds },
         });
       }
     }
@@ -459,6 +495,14 @@ const apiOptions: wf.ActivityOptions = { startToCloseTimeout: '2 minutes' };
 
 /** Marks runs whose refreshNow answers within policy.refreshNowAnswerWithinMs (a timer while a press waits). */
 export const REFRESH_NOW_BOUND_PATCH = 'card-refresh-now-answers-within-bound';
+
+/**
+ * Marks runs whose pending messages are bounded: a message merges with a waiting one of its kind, a malformed one
+ * is counted at once instead of queued, a repeated reconnect is ignored, and continue-as-new carries what waits.
+ */
+export const BOUNDED_PENDING_PATCH = 'card-bounded-pending-messages';
+
+const FETCHED_REQUEST_IDS_KEPT = 5;
 
 /** How long the outcome of a refresh whose press timed out answers the next press. */
 const UNANSWERED_OUTCOME_KEPT_MS = 5 * 60_000;

@@ -1,0 +1,13 @@
+// Issue 12 #7 at full length: reconnected every 100 ms for an hour of the backend's clock (36,000 signals).
+import { type CardWorld, createCardWorld } from '../workflows/card-env';
+import { floodWithReconnects } from '../workflows/pending-flood';
+
+let world: CardWorld;
+beforeAll(async () => {
+  world = await createCardWorld({ server: 'dev-server' });
+});
+afterAll(() => world?.close());
+
+test('reconnected every 100 ms for an hour: bounded runs, one fetch, the card ends right', async () => {
+  await floodWithReconnects(world, 3_600);
+}, 1_800_000);
