@@ -28,6 +28,7 @@ import {
   CARD_WORKFLOW_ID_PREFIX,
   CARD_WORKFLOW_TYPE,
   cardWorkflowId,
+  connectUpdate,
   disconnectSignal,
   reconnectedSignal,
   REFRESH_NOW_PENDING_ERROR,
@@ -73,7 +74,10 @@ export interface ConnectResult {
   loginId: string;
   workflowId: string;
   runId: string;
-  /** False when the card was already connected: connecting is idempotent. */
+  /**
+   * False when the card was already connected: connecting is idempotent. True for a new card, and for one that was
+   * closing (it continues as a new card, `runId` being the closing run's, once its disconnect has finished).
+   */
   started: boolean;
 }
 
@@ -91,6 +95,9 @@ export interface FlinksRefreshClientOptions {
   /** The Flinks activities' task queue (FLINKS_TASK_QUEUE), handed to every card it starts. */
   flinksTaskQueue: string;
 }
+
+/** A card closing while it is connected again: look, update, and (closed meanwhile) start, at most this often. */
+const CONNECT_ATTEMPTS = 3;
 
 /** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached or did not answer. */
 const UNAVAILABLE_CODES = new Set<number>([14, 4]);
@@ -134,43 +141,56 @@ export class FlinksRefreshClient {
   }
 
   /**
-   * Starts the card's workflow, or finds the one already running (idempotent). A card that was disconnected
-   * (its workflow closed) starts afresh.
+   * Starts the card's workflow, or finds the one already running (idempotent). A card that was disconnected starts
+   * afresh: if its workflow is still closing (its disconnect done or waiting its turn), the `connect` update makes it
+   * continue as a new card once closed, so the connect is never lost.
    */
   async connect(loginId: string, options: ConnectOptions = {}): Promise<ConnectResult> {
     const id = validLoginId(loginId);
     const parsed = validRequest(connectOptionsSchema, options, 'connect options');
+    const input = { ...parsed, loginId: id, flinksTaskQueue: this.flinksTaskQueue };
     return this.call(id, async () => {
-      const before = await this.runningCard(id);
-      if (before?.status === 'disconnected')
-        throw new CardDisconnectedError(id, 'it is still closing; connect it again in a moment');
-      const handle = await this.temporal.workflow.start<typeof cardLifecycle>(CARD_WORKFLOW_TYPE, {
-        ...this.startOptions(id, parsed),
-        args: [{ ...parsed, loginId: id, flinksTaskQueue: this.flinksTaskQueue }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-      return {
-        loginId: id,
-        workflowId: handle.workflowId,
-        runId: handle.firstExecutionRunId,
-        started: before === null,
-      };
+      for (let attempt = 1; ; attempt += 1) {
+        const before = await this.runningCard(id);
+        if (before === null) {
+          const handle = await this.temporal.workflow.start<typeof cardLifecycle>(CARD_WORKFLOW_TYPE, {
+            ...this.startOptions(id, parsed),
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          });
+          return {
+            loginId: id,
+            workflowId: handle.workflowId,
+            runId: handle.firstExecutionRunId,
+            started: true,
+          };
+        }
+        try {
+          const answer = await executeCardUpdate(this.temporal, id, connectUpdate, [input]);
+          return {
+            loginId: id,
+            workflowId: cardWorkflowId(id),
+            runId: before.runId,
+            started: answer.outcome === 'restarting',
+          };
+        } catch (error) {
+          // The card finished closing between the look and the update: start it afresh.
+          if (error instanceof WorkflowNotFoundError && attempt < CONNECT_ATTEMPTS) continue;
+          throw error;
+        }
+      }
     });
   }
 
   /**
    * The user finished a reconnect in Flinks Connect. Never lost: a card whose workflow is not running is started
-   * with this signal (signal-with-start).
+   * with this signal (signal-with-start), and one that is closing starts again with it.
    */
   async reconnected(loginId: string, requestId: string): Promise<{ loginId: string; workflowId: string }> {
     const id = validLoginId(loginId);
     const request = validRequest(requestIdSchema, requestId, 'requestId');
     return this.call(id, async () => {
-      const running = await this.runningCard(id);
-      if (running?.status === 'disconnected') {
-        // Its loop has ended: a signal now would be dropped. Once it has closed, signal-with-start starts a new one.
-        throw new CardDisconnectedError(id, 'it is still closing; send the reconnect again in a moment');
-      }
+      // A card that is closing takes it too: it continues as a new card with this reconnect's data.
       const input: CardWorkflowInput = { loginId: id, flinksTaskQueue: this.flinksTaskQueue };
       const handle = await this.temporal.workflow.signalWithStart<
         typeof cardLifecycle,
@@ -314,12 +334,12 @@ export class FlinksRefreshClient {
   }
 
   /** The card's running workflow, with its status from visibility's point of view (describe), or null. */
-  private async runningCard(loginId: string): Promise<{ status: string | null } | null> {
+  private async runningCard(loginId: string): Promise<{ status: string | null; runId: string } | null> {
     try {
       const description = await this.temporal.workflow.getHandle(cardWorkflowId(loginId)).describe();
       if (description.status.name !== 'RUNNING') return null;
       const status = description.typedSearchAttributes.get(FlinksCardStatus);
-      return { status: status ?? null };
+      return { status: status ?? null, runId: description.runId };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;

@@ -18,6 +18,7 @@ import {
   webhookRefreshSchema,
 } from '../domain/card-messages';
 import { describeOperation, type Operation } from '../domain/card-operations';
+import { reconnectWhileClosing, restartedCard } from '../domain/card-restart';
 import { malformedReason, mergePending, type PendingMessage } from '../domain/pending-messages';
 import {
   type CardPolicy,
@@ -48,6 +49,8 @@ import { type FlinksFailure } from '../domain/refresh-outcomes';
 import { flinksTaskQueueFor } from '../domain/task-queues';
 import { toIso } from '../domain/time';
 import {
+  type ConnectRequest,
+  connectUpdate,
   disconnectSignal,
   nightlyStatusSignal,
   REFRESH_NOW_PENDING_ERROR,
@@ -128,6 +131,19 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   /** Shown in the card's details while a press waits past its bound (the Flinks queue may have no worker). */
   let stalledRefresh: string | null = null;
 
+  // ---------- connect: a card connected again while it closes continues as a new card ----------
+  let connectAfterClose: ConnectRequest | null = null;
+  /** The main loop has ended: the card is closing. */
+  let closing = false;
+  /** A reconnect waiting when the card closes (or arriving after) brings it back; before the patch it was dropped. */
+  const reconnectAfterClose = (): void => {
+    const requestId = reconnectWhileClosing(pending);
+    if (connectAfterClose !== null || requestId === null || !wf.patched(RECONNECT_WHILE_CLOSING_PATCH))
+      return;
+    connectAfterClose = { loginId: state.loginId, institution: state.institution ?? undefined, requestId };
+  };
+  const disconnectPending = (): boolean =>
+    pending.some((m) => m.kind === 'disconnect' && malformedReason(m) === null);
   // ---------- messages ----------
   const fetchedRequestIds: string[] = [...(rawInput.carried?.fetchedRequestIds ?? [])];
   const accept = (kind: PendingMessage['kind']) => (payload: unknown) => {
@@ -149,6 +165,7 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
       }
     }
     pending.push(message);
+    if (closing) reconnectAfterClose();
   };
   wf.setHandler(reconnectedSignal, accept('reconnected'));
   wf.setHandler(nightlyStatusSignal, accept('nightlyStatus'));
@@ -156,6 +173,30 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   wf.setHandler(disconnectSignal, accept('disconnect'));
   wf.setHandler(webhookRefreshSignal, accept('webhookRefresh'));
   wf.setHandler(stateQuery, () => toCardView(state, policy, Date.now()));
+
+  wf.setHandler(
+    connectUpdate,
+    (request) => {
+      if (state.status !== 'disconnected' && !disconnectPending()) return { outcome: 'already-connected' };
+      connectAfterClose = request;
+      return { outcome: 'restarting' };
+    },
+    {
+      validator: (request) => {
+        const input = cardInputSchema.safeParse(request);
+        if (!input.success || input.data.loginId.toLowerCase() !== state.loginId) {
+          throw wf.ApplicationFailure.nonRetryable(
+            input.success
+              ? `Invalid connect: loginId ${input.data.loginId} is not this card's (${state.loginId})`
+              : `Invalid connect: ${describeZodError(input.error)}`,
+            'InvalidCardInputError',
+          );
+        }
+      },
+      description:
+        'Connect the card again: answers already-connected, or restarting for a card that is closing.',
+    },
+  );
   wf.setHandler(
     refreshNowUpdate,
     async (_request) => {
@@ -483,9 +524,23 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
     }
   }
 
+  closing = true;
+  reconnectAfterClose();
   // Give the backend a bounded chance to hear the final status before the workflow closes.
-  await wf.condition(() => outbox.length === 0 && !delivering, '1 hour');
+  await wf.condition(() => (outbox.length === 0 && !delivering) || connectAfterClose !== null, '1 hour');
   await wf.condition(wf.allHandlersFinished);
+  const again = connectAfterClose as ConnectRequest | null;
+  if (again !== null) {
+    const { policy: connectPolicy, flinksTaskQueue, ...input } = again;
+    const next = restartedCard(state, cardInputSchema.parse(input), Date.now());
+    // The closing card's undelivered notifications (its final status among them) go with it, same keys.
+    await wf.continueAsNew<typeof cardLifecycle>({
+      ...input,
+      policy: connectPolicy ?? rawInput.policy,
+      flinksTaskQueue: flinksTaskQueue ?? rawInput.flinksTaskQueue,
+      carried: { state: next.state, pending: next.pending, outbox: [...outbox] },
+    });
+  }
   return toCardView(state, policy, Date.now());
 }
 
@@ -503,6 +558,9 @@ export const REFRESH_NOW_BOUND_PATCH = 'card-refresh-now-answers-within-bound';
 export const BOUNDED_PENDING_PATCH = 'card-bounded-pending-messages';
 
 const FETCHED_REQUEST_IDS_KEPT = 5;
+
+/** Marks runs where a reconnect that arrives while the card closes starts it again, rather than being dropped. */
+export const RECONNECT_WHILE_CLOSING_PATCH = 'card-reconnect-while-closing-restarts';
 
 /** How long the outcome of a refresh whose press timed out answers the next press. */
 const UNANSWERED_OUTCOME_KEPT_MS = 5 * 60_000;

@@ -1,6 +1,8 @@
 // Signals, updates and queries of the workflows: defined once, shared by workflows, client, API and CLI.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { type CardPolicyOverrides } from '../domain/card-policy';
 import {
+  type CardInput,
   type CardView,
   type DisconnectSignal,
   type NightlyStatusSignal,
@@ -34,5 +36,15 @@ export type RefreshNowRequest = Record<string, unknown>;
 export const REFRESH_NOW_PENDING_ERROR = 'RefreshNowPendingError';
 
 export const refreshNowUpdate = defineUpdate<RefreshNowResult, [RefreshNowRequest]>('refreshNow');
+
+/**
+ * `connect`: the card is connected (again). A running card answers `already-connected`; a card that is closing (its
+ * disconnect done or waiting its turn) answers `restarting` and continues as a new card once it has closed.
+ */
+export interface ConnectAnswer {
+  outcome: 'already-connected' | 'restarting';
+}
+export type ConnectRequest = CardInput & { policy?: CardPolicyOverrides; flinksTaskQueue?: string };
+export const connectUpdate = defineUpdate<ConnectAnswer, [ConnectRequest]>('connect');
 
 export const stateQuery = defineQuery<CardView>('state');
