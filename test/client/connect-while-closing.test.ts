@@ -1,6 +1,6 @@
 // A connect or a reconnect that arrives while a card closes (DELETE /cards/:id, then POST /cards) ends in a running
 // card, never in a lost connect: the closing run continues as a new card once its disconnect is done.
-import { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle } from '@temporalio/client';
 import { cardWorkflowId, disconnectSignal, reconnectedSignal } from '../../src/workflows/definitions';
 import { waitFor } from '../harness/wait-for';
 import { createRoutineWorld, type RoutineWorld } from '../routine/routine-world';
