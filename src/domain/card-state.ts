@@ -35,7 +35,8 @@ export const HANDLED_ROUTINES_KEPT = 10;
 
 /** Connecting is a successful live refresh, and Flinks Connect's own Authorize counts as the cached call. */
 export function initialCardState(input: CardInput, nowMs: number): CardState {
-  const connectedAt = input.connectedAt ? toIso(new Date(input.connectedAt).getTime()) : toIso(nowMs);
+  // A connectedAt ahead of the workflow's clock (a backend's skewed clock) would put both windows in the future.
+  const connectedAt = toIso(input.connectedAt ? Math.min(Date.parse(input.connectedAt), nowMs) : nowMs);
   const scheduledRefresh = input.scheduledRefresh ?? true;
   return {
     loginId: input.loginId.toLowerCase(),
