@@ -300,11 +300,18 @@ export function refreshNowResult(state: CardState, nowMs: number): RefreshNowRes
 export type NightlyDecision =
   'duplicate' | 'not-applicable' | 'await-user' | 'keep-scheduled' | 'refresh' | 'check';
 
+/** Behaviour kept for workflow runs recorded before a fix, so they replay (the workflow chooses, by patch). */
+export interface LegacyBehaviour {
+  /** Before the fix an errored card whose scheduled refresh is off still took the routine's calls. */
+  routineRefreshesUnscheduled?: boolean;
+}
+
 export function onNightlyStatus(
   state: CardState,
   signal: NightlyStatusSignal,
   policy: CardPolicy,
   nowMs: number,
+  legacy: LegacyBehaviour = {},
 ): Transition & { decision: NightlyDecision } {
   if (state.handledRoutineIds.includes(signal.routineId)) return { ...stay(state), decision: 'duplicate' };
   const handled: CardState = {
@@ -314,7 +321,11 @@ export function onNightlyStatus(
   };
   // Waiting for the user, or not refreshed by Flinks at all: a routine has nothing to do here, and a live
   // attempt would only prompt MFA again or lock the user out at the bank.
-  if (handled.status !== 'scheduled' && handled.status !== 'errored') {
+  // Nor for a card whose scheduled refresh the backend turned off (a failed Refresh may have left it `errored`).
+  if (
+    (handled.status !== 'scheduled' && handled.status !== 'errored') ||
+    (!handled.scheduledRefresh && !legacy.routineRefreshesUnscheduled)
+  ) {
     return { ...stay(handled), decision: 'not-applicable' };
   }
 

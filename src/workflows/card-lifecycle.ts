@@ -379,7 +379,11 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
       case 'nightlyStatus': {
         const payload = nightlyStatusSchema.safeParse(message.payload);
         if (!payload.success) return malformed('nightlyStatus', describeZodError(payload.error));
-        const t = onNightlyStatus(state, payload.data, policy, now);
+        const t = fixedUnlessReplaying(
+          ROUTINE_SKIPS_UNSCHEDULED_PATCH,
+          onNightlyStatus(state, payload.data, policy, now),
+          () => onNightlyStatus(state, payload.data, policy, now, { routineRefreshesUnscheduled: true }),
+        );
         commit(t.state);
         return run(t.next);
       }
@@ -567,6 +571,18 @@ const UNANSWERED_OUTCOME_KEPT_MS = 5 * 60_000;
 
 /** Marks runs where a Refresh resumes an open MFA session whatever the card's status (not only awaiting-user-mfa). */
 export const RESUME_SESSION_PATCH = 'card-refresh-resumes-session-any-status';
+
+/** Marks runs where the routine leaves a card whose scheduled refresh is off alone, even an errored one. */
+export const ROUTINE_SKIPS_UNSCHEDULED_PATCH = 'card-routine-skips-unscheduled';
+
+/**
+ * A domain fix whose result differs from the legacy behaviour changes the card's commands: the fixed result, unless
+ * this run's history was recorded before the fix. Patched only where the two differ, so most runs carry no marker.
+ */
+function fixedUnlessReplaying<T>(patchId: string, fixed: T, legacy: () => T): T {
+  const before = legacy();
+  return JSON.stringify(fixed) === JSON.stringify(before) || wf.patched(patchId) ? fixed : before;
+}
 
 /** Marks runs that continue-as-new after 250 events rather than 2,000 (the default until then). */
 export const SHORT_RUNS_PATCH = 'card-continue-as-new-after-250-events';

@@ -90,6 +90,19 @@ describe('onNightlyStatus: not applicable', () => {
   });
 });
 
+test('an errored card whose scheduled refresh is off gets no call, listed or not (the legacy behaviour made them)', () => {
+  const errored = card({ status: 'errored', scheduledRefresh: false });
+  for (const signal of [notListed(), listed({ lastRefreshErrorCode: 'INVALID_REQUEST' })]) {
+    expect(onNightlyStatus(errored, signal, policy, NOW)).toMatchObject({
+      next: null,
+      decision: 'not-applicable',
+    });
+    expect(
+      onNightlyStatus(errored, signal, policy, NOW, { routineRefreshesUnscheduled: true }).next,
+    ).not.toBeNull();
+  }
+});
+
 describe('onNightlyStatus: not listed', () => {
   test('a cached call for the routine with the policy maxDataAge', () => {
     const t = onNightlyStatus(card(), notListed(), policy, NOW);

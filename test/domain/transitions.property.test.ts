@@ -359,12 +359,11 @@ describe('known bugs (fast-check)', () => {
     );
   });
 
-  // BUG: a Refresh that fails on a card whose scheduled refresh is off leaves it `errored` (afterLiveRefresh), and
-  // onNightlyStatus lets an errored card through whatever scheduledRefresh says: the routine then makes cached calls
-  // and live logins (a bank login, maybe an MFA prompt, without the user) for a card the backend turned off. The
-  // README says nightlyStatus is ignored while unscheduled. Fix: onNightlyStatus checks scheduledRefresh (or a
-  // failed Refresh keeps the card `unscheduled`); either changes commands, so behind a wf.patched in the workflow.
-  test.failing.each(policies)(
+  // Was a bug: a Refresh that fails on a card whose scheduled refresh is off leaves it `errored` (afterLiveRefresh),
+  // and onNightlyStatus let an errored card through whatever scheduledRefresh said: the routine then made cached
+  // calls and live logins for a card the backend turned off. onNightlyStatus now checks scheduledRefresh (the
+  // workflow keeps the old behaviour for runs recorded before, by ROUTINE_SKIPS_UNSCHEDULED_PATCH).
+  test.each(policies)(
     'under %s, a card whose scheduled refresh is off gets no background refresh',
     (_name, policy) => {
       const failed: LiveSpec = { kind: 'failed', error: { ...failure, code: 'INVALID_REQUEST' } };
