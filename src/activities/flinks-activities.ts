@@ -4,18 +4,21 @@ import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity'
 import {
   type ApiCallOutcome,
   type CachedCallOutcome,
-  type DeliveredData,
+  type DeliveryResult,
   type FetchOutcome,
   type FlinksFailure,
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
 import { packIneligible, type PackedIneligibleList } from '../domain/routine-shards';
 import {
+  type AccountsDetail,
+  type AccountsDetailSummary,
   type DataSink,
+  DataSinkError,
   deliverAccountsDetail,
   FlinksApiError,
   type FlinksClient,
-  summarizeAccountsDetail,
+  summarizeAccountsDetailOf,
 } from '../flinks';
 import { flinksStep, retryableFailure } from './flinks-failure';
 import { withHeartbeats } from './heartbeats';
@@ -34,24 +37,59 @@ const DEAD_SESSION_CODES = new Set(['SESSION_NONEXISTENT', 'SESSION_EXPIRED']);
 export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
   const signal = (): AbortSignal => Context.current().cancellationSignal;
 
-  /** Fetches the data of an authorized session and hands it to the sink; only counts come back. */
-  async function deliver(requestId: string): Promise<DeliveredData> {
-    const body = await fetchData(requestId);
-    const { summary, location } = await deliverAccountsDetail(sink, body, { signal: signal() });
-    return {
-      requestId,
-      lastRefresh: summary.lastRefresh,
-      accounts: summary.accounts,
-      transactions: summary.transactions,
-      location,
-    };
+  /**
+   * Fetches the data of an authorized session of `loginId` and hands it to the sink; only counts come back. Data of
+   * another login is refused before anything uses it (RequestLoginMismatchError, a permanent Flinks failure).
+   */
+  async function deliver(
+    loginId: string,
+    requestId: string,
+  ): Promise<{ lastRefresh: string | null } & DeliveryResult> {
+    const { body, summary } = await fetchOwnData(loginId, requestId);
+    return { lastRefresh: summary.lastRefresh, ...(await toSink(loginId, body, summary)) };
   }
 
-  function fetchData(requestId: string) {
-    return flinks.fetchAccountsDetail(requestId, undefined, {
+  async function fetchOwnData(
+    loginId: string,
+    requestId: string,
+  ): Promise<{ body: AccountsDetail; summary: AccountsDetailSummary }> {
+    const body = await flinks.fetchAccountsDetail(requestId, undefined, {
       signal: signal(),
       onPending: () => Context.current().heartbeat({ requestId }),
     });
+    return { body, summary: summarizeAccountsDetailOf(loginId, requestId, body) };
+  }
+
+  /**
+   * A sink that refuses (after its own bounded retries: the HTTP sink retries 5xx, 429 and timeouts) is a delivery
+   * outage, not a Flinks failure: Flinks' answer is returned all the same, with why the sink refused. Retrying the
+   * activity would only call Flinks again; the card redelivers on its own backoff instead.
+   */
+  async function toSink(
+    loginId: string,
+    body: AccountsDetail,
+    summary: AccountsDetailSummary,
+  ): Promise<DeliveryResult> {
+    try {
+      const { location } = await deliverAccountsDetail(sink, body, { loginId, signal: signal() });
+      const { requestId, lastRefresh, accounts, transactions } = summary;
+      return {
+        delivered: { requestId, lastRefresh, accounts, transactions, location },
+        deliveryFailed: null,
+      };
+    } catch (error) {
+      if (!(error instanceof DataSinkError)) throw error;
+      return {
+        delivered: null,
+        deliveryFailed: {
+          reason: error.message,
+          httpStatus: error.httpStatus,
+          at: new Date().toISOString(),
+          requestId: summary.requestId,
+          lastRefresh: summary.lastRefresh,
+        },
+      };
+    }
   }
 
   /**
@@ -59,26 +97,15 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
    * only data newer than what the sink already has is delivered again.
    */
   async function readCachedSession(
+    loginId: string,
     requestId: string,
     deliveredRefreshAt: string | null,
-  ): Promise<{ lastRefresh: string | null; delivered: DeliveredData | null }> {
-    const body = await fetchData(requestId);
-    const { lastRefresh } = summarizeAccountsDetail(body);
-    const isNew =
-      lastRefresh !== null &&
-      (deliveredRefreshAt === null || Date.parse(lastRefresh) > Date.parse(deliveredRefreshAt));
-    if (!isNew) return { lastRefresh, delivered: null };
-    const { summary, location } = await deliverAccountsDetail(sink, body, { signal: signal() });
-    return {
-      lastRefresh,
-      delivered: {
-        requestId,
-        lastRefresh,
-        accounts: summary.accounts,
-        transactions: summary.transactions,
-        location,
-      },
-    };
+  ): Promise<{ lastRefresh: string | null } & DeliveryResult> {
+    const { body, summary } = await fetchOwnData(loginId, requestId);
+    const { lastRefresh } = summary;
+    if (!isNewer(lastRefresh, deliveredRefreshAt))
+      return { lastRefresh, delivered: null, deliveryFailed: null };
+    return { lastRefresh, ...(await toSink(loginId, body, summary)) };
   }
 
   return {
@@ -104,7 +131,10 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         // the card was last refreshed successfully.
         const data = await withHeartbeats(
           () => ({ requestId: replayedRequestId }),
-          () => flinksStep('data', () => readCachedSession(replayedRequestId, input.deliveredRefreshAt)),
+          () =>
+            flinksStep('data', () =>
+              readCachedSession(input.loginId, replayedRequestId, input.deliveredRefreshAt),
+            ),
           { recordNow: false },
         );
         return {
@@ -112,6 +142,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
           error: auth.failure,
           lastRefresh: data.ok ? data.value.lastRefresh : null,
           delivered: data.ok ? data.value.delivered : null,
+          deliveryFailed: data.ok ? (data.value.deliveryFailed ?? null) : null,
         };
       }
       if (auth.value.kind === 'mfa-required') {
@@ -127,29 +158,25 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         };
       }
       const { requestId, login } = auth.value;
-      const isNew =
-        login.lastRefresh !== null &&
-        (input.deliveredRefreshAt === null ||
-          Date.parse(login.lastRefresh) > Date.parse(input.deliveredRefreshAt));
-      let delivered: DeliveredData | null = null;
-      if (isNew) {
+      let delivery: DeliveryResult = { delivered: null, deliveryFailed: null };
+      if (isNewer(login.lastRefresh, input.deliveredRefreshAt)) {
         const data = await withHeartbeats(
           () => ({ requestId }),
-          () => flinksStep('data', () => deliver(requestId)),
+          () => flinksStep('data', () => deliver(input.loginId, requestId)),
           { recordNow: false },
         );
         if (!data.ok) {
           if (data.transient) throw retryableFailure(data.failure);
           return { kind: 'failed', error: data.failure };
         }
-        delivered = data.value;
+        delivery = { delivered: data.value.delivered, deliveryFailed: data.value.deliveryFailed ?? null };
       }
       return {
         kind: 'ok',
         requestId,
         lastRefresh: login.lastRefresh,
         isScheduledRefresh: login.isScheduledRefresh,
-        delivered,
+        ...delivery,
       };
     },
 
@@ -195,7 +222,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
       const sessionId = requestId;
       const data = await withHeartbeats(
         () => ({ requestId: sessionId }),
-        () => flinksStep('data', () => deliver(sessionId)),
+        () => flinksStep('data', () => deliver(input.loginId, sessionId)),
         { recordNow: true },
       );
       if (!data.ok) {
@@ -207,19 +234,14 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
         if (data.transient) throw retryableFailure(data.failure);
         return { kind: 'failed', error: data.failure };
       }
-      return {
-        kind: 'refreshed',
-        requestId: sessionId,
-        lastRefresh: data.value.lastRefresh,
-        delivered: data.value,
-      };
+      return { kind: 'refreshed', requestId: sessionId, ...data.value };
     },
 
     /** Fetches data with a requestId the user's Flinks Connect session produced (connect or reconnect). */
     async flinksFetchWithRequestId(input: { loginId: string; requestId: string }): Promise<FetchOutcome> {
       const data = await withHeartbeats(
         () => ({ requestId: input.requestId }),
-        () => flinksStep('data', () => deliver(input.requestId)),
+        () => flinksStep('data', () => deliver(input.loginId, input.requestId)),
         { recordNow: false },
       );
       if (!data.ok) {
@@ -227,12 +249,7 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
           throw retryableFailure(data.failure);
         return { kind: 'failed', error: data.failure };
       }
-      return {
-        kind: 'refreshed',
-        requestId: input.requestId,
-        lastRefresh: data.value.lastRefresh,
-        delivered: data.value,
-      };
+      return { kind: 'refreshed', requestId: input.requestId, ...data.value };
     },
 
     async flinksSetScheduledRefresh(input: { loginId: string; enabled: boolean }): Promise<ApiCallOutcome> {
@@ -272,6 +289,14 @@ async function apiCall(run: () => Promise<unknown>): Promise<ApiCallOutcome> {
   if (result.ok) return { kind: 'ok' };
   if (result.transient) throw retryableFailure(result.failure);
   return { kind: 'failed', error: result.failure };
+}
+
+/** Data newer than what the sink already has (by Flinks' LastRefresh). */
+function isNewer(lastRefresh: string | null, deliveredRefreshAt: string | null): boolean {
+  return (
+    lastRefresh !== null &&
+    (deliveredRefreshAt === null || Date.parse(lastRefresh) > Date.parse(deliveredRefreshAt))
+  );
 }
 
 /**

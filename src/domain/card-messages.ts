@@ -103,6 +103,22 @@ export interface CardView {
   awaitingUserSince: string | null;
   lastRoutineId: string | null;
   malformedMessages: { count: number; lastReason: string | null };
+  /**
+   * Data Flinks handed over that the data sink refused (not a Flinks failure: status and eligibility do not move
+   * for it), and when the card next redelivers it; null when the sink has everything.
+   */
+  deliveryPending: DeliveryPendingView | null;
+}
+
+export interface DeliveryPendingView {
+  since: string;
+  attempts: number;
+  lastAttemptAt: string;
+  /** The newest LastRefresh whose data the sink has not taken. */
+  lastRefresh: string | null;
+  reason: string;
+  /** Null while the card waits for the user (the reconnect delivers fresh data). */
+  nextAttemptAt: string | null;
 }
 
 /** One line per field at fault, for error messages that say what was wrong and with which value. */

@@ -5,7 +5,12 @@ export type LiveRefreshPurpose =
   'routine-listed' | 'stale-data' | 'window-expired' | 'refresh-now' | 'replayed-error';
 
 export type Operation =
-  | { kind: 'cached-call'; purpose: 'keep-alive' | 'routine' | 'lapse'; maxDataAgeMs: number | null }
+  | {
+      kind: 'cached-call';
+      /** `redeliver`: data the sink refused, read again from the latest cached session (never a live refresh). */
+      purpose: 'keep-alive' | 'routine' | 'lapse' | 'redeliver';
+      maxDataAgeMs: number | null;
+    }
   | { kind: 'live-refresh'; purpose: LiveRefreshPurpose }
   | { kind: 'fetch'; requestId: string; purpose: 'connected' | 'reconnected' }
   | { kind: 'set-scheduled-refresh'; enabled: boolean; purpose: 'request' | 'abandon' | 'reconnected' }
@@ -15,9 +20,11 @@ export type Operation =
 export function describeOperation(op: Operation): string {
   switch (op.kind) {
     case 'cached-call':
-      return op.purpose === 'routine'
-        ? 'Cached call for the daily routine: read LastRefresh and collect new data'
-        : `Cached call (${op.purpose}): keep the cached-call window open and read LastRefresh`;
+      if (op.purpose === 'routine')
+        return 'Cached call for the daily routine: read LastRefresh and collect new data';
+      if (op.purpose === 'redeliver')
+        return 'Cached call to redeliver: the sink refused the data; read the latest cached session and deliver it';
+      return `Cached call (${op.purpose}): keep the cached-call window open and read LastRefresh`;
     case 'live-refresh':
       return `Manual live refresh (${op.purpose}): MostRecentCached=false, Save=true, then fetch data`;
     case 'fetch':

@@ -11,6 +11,11 @@ export interface CardState {
   lastCachedCallAt: string | null;
   /** The LastRefresh whose data already reached the sink, so a cached call does not fetch it twice. */
   deliveredRefreshAt: string | null;
+  /**
+   * Data Flinks handed over that the sink refused: redelivered on its own backoff from the latest cached session,
+   * never by a live refresh. Absent in states carried from runs before delivery outages were recorded apart.
+   */
+  deliveryPending?: DeliveryPending | null;
   lastError: (CardError & { blocksEligibility: boolean }) | null;
   pendingRequestId: string | null;
   /** When Flinks handed out pendingRequestId: it can be resumed in Flinks Connect for a few minutes only. */
@@ -31,6 +36,18 @@ export interface CardState {
   notificationSeq: number;
 }
 
+export interface DeliveryPending {
+  /** The first refusal of this outage. */
+  since: string;
+  /** Deliveries the sink refused since then; the redelivery backoff doubles with each. */
+  attempts: number;
+  lastAttemptAt: string;
+  /** The newest LastRefresh whose data the sink has not taken. */
+  lastRefresh: string | null;
+  /** The last refusal, as the sink worded it. */
+  reason: string;
+}
+
 export const HANDLED_ROUTINES_KEPT = 10;
 
 /** Connecting is a successful live refresh, and Flinks Connect's own Authorize counts as the cached call. */
@@ -46,6 +63,7 @@ export function initialCardState(input: CardInput, nowMs: number): CardState {
     lastSuccessfulRefreshAt: connectedAt,
     lastCachedCallAt: connectedAt,
     deliveredRefreshAt: null,
+    deliveryPending: null,
     lastError: null,
     pendingRequestId: null,
     pendingRequestAt: null,

@@ -4,6 +4,7 @@ import { type CardStatus, type NightlyStatusSignal, type RefreshNowResult } from
 import { type Operation } from './card-operations';
 import { type CardPolicy } from './card-policy';
 import { type CardState, HANDLED_ROUTINES_KEPT } from './card-state';
+import { noteUndelivered, pendingDelivery, recordDelivery, redeliverDueAt } from './data-delivery';
 import { eligibilityOf } from './eligibility';
 import { classifyFlinksError, lookupFlinksCode, normalizeFlinksCode } from './flinks-codes';
 import {
@@ -99,18 +100,35 @@ export function afterCachedCall(
   outcome: CachedCallOutcome,
   nowMs: number,
 ): Transition {
+  const t = cachedCallTransition(state, op, outcome, nowMs);
+  // A redelivery only looks: what Flinks tells it waits for the card's own looks (routine, check, lapse), so a
+  // sink outage never leads to a live refresh. It backs off even when it could not deliver (Flinks down, say).
+  return op.purpose === 'redeliver' ? { state: noteUndelivered(t.state, nowMs), next: null } : t;
+}
+
+function cachedCallTransition(
+  state: CardState,
+  op: Extract<Operation, { kind: 'cached-call' }>,
+  outcome: CachedCallOutcome,
+  nowMs: number,
+): Transition {
   const attempted: CardState = { ...state, lastTimerAttemptAt: toIso(nowMs) };
   if (outcome.kind === 'failed') {
     const recorded = withError(attempted, outcome.error, nowMs);
     return stay(needsUser(outcome.error) ? awaitUser(recorded, nowMs, outcome.error.requestId) : recorded);
   }
 
-  const counted: CardState = {
-    ...attempted,
-    lastCachedCallAt: toIso(nowMs),
-    lastSuccessfulRefreshAt: laterIso(attempted.lastSuccessfulRefreshAt, outcome.lastRefresh),
-    deliveredRefreshAt: laterIso(attempted.deliveredRefreshAt, outcome.delivered?.lastRefresh ?? null),
-  };
+  // Flinks counted the call whatever the sink did with the data: the windows move on what Flinks did.
+  const counted: CardState = recordDelivery(
+    {
+      ...attempted,
+      lastCachedCallAt: toIso(nowMs),
+      lastSuccessfulRefreshAt: laterIso(attempted.lastSuccessfulRefreshAt, outcome.lastRefresh),
+    },
+    outcome,
+    nowMs,
+    { sinkHasLatest: outcome.kind === 'ok' && outcome.delivered === null && !outcome.deliveryFailed },
+  );
   if (outcome.kind === 'replayed-error') {
     const recorded = withError(counted, outcome.error, nowMs);
     if (needsUser(outcome.error)) return stay(awaitUser(recorded, nowMs, null));
@@ -160,7 +178,7 @@ function staleRefresh(
 export function afterLiveRefresh(state: CardState, outcome: LiveRefreshOutcome, nowMs: number): Transition {
   switch (outcome.kind) {
     case 'refreshed':
-      return stay(withSuccess(state, outcome.lastRefresh, nowMs, outcome.delivered.lastRefresh));
+      return stay(recordDelivery(withSuccess(state, outcome.lastRefresh, nowMs, null), outcome, nowMs));
     case 'mfa-required': {
       const recorded = withError(
         state,
@@ -198,7 +216,7 @@ export function afterFetch(
     // An expired or bad requestId leaves the card where it was (still waiting for the user, say).
     return stay(withError(state, outcome.error, nowMs));
   }
-  const refreshed = withSuccess(state, outcome.lastRefresh, nowMs, outcome.delivered.lastRefresh);
+  const refreshed = recordDelivery(withSuccess(state, outcome.lastRefresh, nowMs, null), outcome, nowMs);
   if (op.purpose === 'reconnected' && state.abandoned) {
     // We turned scheduled refresh off because nobody came; the user came back, so turn it on again.
     return {
@@ -367,7 +385,7 @@ export function recordMalformed(state: CardState, reason: string): CardState {
 
 // ---------- timers ----------
 
-export type TimerAction = 'check' | 'lapse' | 'abandon';
+export type TimerAction = 'check' | 'lapse' | 'abandon' | 'redeliver';
 
 export interface WakeUp {
   at: number;
@@ -376,6 +394,26 @@ export interface WakeUp {
 
 /** The next moment the card must act on its own, or null when only a message can move it. */
 export function nextWakeUp(state: CardState, policy: CardPolicy): WakeUp | null {
+  const flinks = flinksWakeUp(state, policy);
+  const redeliver = redeliverWakeUp(state);
+  if (flinks === null || redeliver === null) return flinks ?? redeliver;
+  // On a tie the look wins: its cached call delivers new data too.
+  return redeliver.at < flinks.at ? redeliver : flinks;
+}
+
+/**
+ * Data the sink refused, retried on its own backoff. Not while the card waits for the user: a cached Authorize could
+ * collide with the open MFA session, and the reconnect delivers fresh data anyway.
+ */
+function redeliverWakeUp(state: CardState): WakeUp | null {
+  const pending = pendingDelivery(state);
+  if (pending === null || state.status === 'disconnected' || state.status === 'awaiting-user-mfa')
+    return null;
+  return { at: redeliverDueAt(pending), action: 'redeliver' };
+}
+
+/** What the windows, the warning and the user's absence ask of the card. */
+function flinksWakeUp(state: CardState, policy: CardPolicy): WakeUp | null {
   const retryAt = (due: number): number => {
     const attempt = state.lastTimerAttemptAt === null ? null : toMs(state.lastTimerAttemptAt);
     return attempt !== null && attempt >= due ? Math.max(due, attempt + policy.checkRetryAfterMs) : due;
@@ -424,6 +462,9 @@ export function onTimer(
   switch (action) {
     case 'check':
       return { state, next: { kind: 'cached-call', purpose: 'keep-alive', maxDataAgeMs: null } };
+    case 'redeliver':
+      // The latest cached session: no bank contact, no MFA, and a cached call Flinks counts for the window.
+      return { state, next: { kind: 'cached-call', purpose: 'redeliver', maxDataAgeMs: null } };
     case 'abandon':
       return { state, next: { kind: 'set-scheduled-refresh', enabled: false, purpose: 'abandon' } };
     case 'lapse': {

@@ -1,8 +1,9 @@
 // What operators and backends see of a card: the `state` query and the Web UI's current details.
-import { type CardView } from './card-messages';
+import { type CardView, type DeliveryPendingView } from './card-messages';
 import { type CardPolicy } from './card-policy';
 import { type CardState } from './card-state';
-import { type WakeUp } from './card-transitions';
+import { nextWakeUp, type WakeUp } from './card-transitions';
+import { pendingDelivery } from './data-delivery';
 import { eligibilityOf } from './eligibility';
 import { formatDuration, toIso } from './time';
 
@@ -26,13 +27,23 @@ export function toCardView(state: CardState, policy: CardPolicy, nowMs: number):
     awaitingUserSince: state.awaitingUserSince,
     lastRoutineId: state.lastRoutineId,
     malformedMessages: state.malformedMessages,
+    deliveryPending: deliveryPendingView(state, policy),
   };
+}
+
+function deliveryPendingView(state: CardState, policy: CardPolicy): DeliveryPendingView | null {
+  const pending = pendingDelivery(state);
+  if (pending === null) return null;
+  // The redelivery, or an earlier look (its cached call delivers too).
+  const wake = nextWakeUp(state, policy);
+  return { ...pending, nextAttemptAt: wake === null ? null : toIso(wake.at) };
 }
 
 const nextStep: Record<WakeUp['action'], string> = {
   check: 'a cached call to keep the window open and read LastRefresh',
   lapse: 'the eligibility window closes; one manual refresh will be tried',
   abandon: 'scheduled refresh is turned off, since the user has not come back',
+  redeliver: 'a cached call reads the latest data again and hands it to the sink (no bank login)',
 };
 
 /** One paragraph a person can read in the Web UI without knowing the code. */
@@ -49,6 +60,13 @@ export function describeCard(
   ];
   if (state.lastError)
     lines.push(`Last error: ${state.lastError.code} at ${state.lastError.at}: ${state.lastError.message}.`);
+  const pending = pendingDelivery(state);
+  if (pending) {
+    lines.push(
+      `Data not delivered: the sink refused it ${pending.attempts} time(s) since ${pending.since} ` +
+        `(last: ${pending.reason}). Not a Flinks failure: the windows are kept, and the data is redelivered.`,
+    );
+  }
   if (state.status === 'awaiting-user-mfa') {
     lines.push(
       `Waiting for the user since ${state.awaitingUserSince ?? 'now'}` +

@@ -20,32 +20,56 @@ export interface DeliveredData {
   location: string;
 }
 
+/**
+ * Flinks handed over the data and the sink refused it (an HTTP sink's 413 or 500, a full disk): a delivery
+ * outage, not a Flinks failure. What Flinks did still counts; the card redelivers on its own.
+ */
+export interface DeliveryFailure {
+  /** The DataSinkError's message: it names the sink and the status or errno, never the record or a secret. */
+  reason: string;
+  /** The HTTP sink's status, null for a directory sink or no answer. */
+  httpStatus: number | null;
+  /** When the sink refused, ISO-8601. */
+  at: string;
+  requestId: string;
+  /** The LastRefresh of the data that did not reach the sink. */
+  lastRefresh: string | null;
+}
+
+/**
+ * What the data step did with the sink. Exactly one of `delivered` / `deliveryFailed` is set when the data was
+ * handed to the sink; both are null when there was nothing new to hand over. `deliveryFailed` is absent from
+ * results recorded before delivery outages were told apart from Flinks failures.
+ */
+export interface DeliveryResult {
+  delivered: DeliveredData | null;
+  deliveryFailed?: DeliveryFailure | null;
+}
+
 export type CachedCallOutcome =
-  | {
+  /** Nothing delivered (both null) when the sink already has this LastRefresh. */
+  | ({
       kind: 'ok';
       requestId: string;
       lastRefresh: string | null;
       isScheduledRefresh: boolean | null;
-      /** Null when the data was already delivered for this LastRefresh. */
-      delivered: DeliveredData | null;
-    }
+    } & DeliveryResult)
   /** Flinks replayed the last refresh's error; the cached call still counted, and its session's data
    * (when it could be read) still says when the last successful refresh was. */
-  | {
+  | ({
       kind: 'replayed-error';
       error: FlinksFailure;
       lastRefresh: string | null;
-      delivered: DeliveredData | null;
-    }
+    } & DeliveryResult)
   | { kind: 'failed'; error: FlinksFailure };
 
 export type LiveRefreshOutcome =
-  | { kind: 'refreshed'; requestId: string; lastRefresh: string | null; delivered: DeliveredData }
+  | ({ kind: 'refreshed'; requestId: string; lastRefresh: string | null } & DeliveryResult)
   | { kind: 'mfa-required'; requestId: string }
   | { kind: 'failed'; error: FlinksFailure };
 
 export type FetchOutcome =
-  | { kind: 'refreshed'; requestId: string; lastRefresh: string | null; delivered: DeliveredData }
+  | ({ kind: 'refreshed'; requestId: string; lastRefresh: string | null } & DeliveryResult)
   | { kind: 'failed'; error: FlinksFailure };
 
 export type ApiCallOutcome = { kind: 'ok' } | { kind: 'failed'; error: FlinksFailure };

@@ -7,7 +7,8 @@ export { normalizeFlinksDateTime } from './flinks-datetime';
 export { silentLogger, type FlinksLogger, type LogFields } from './logger';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { Redactor } from './redactor';
-export { summarizeAccountsDetail, type AccountsDetailSummary } from './summarize';
+export { summarizeAccountsDetail, summarizeAccountsDetailOf, type AccountsDetailSummary } from './summarize';
+export { REQUEST_ID_LOGIN_MISMATCH, RequestLoginMismatchError } from './request-login-mismatch-error';
 export type {
   AccountsDetail,
   AccountsDetailOptions,

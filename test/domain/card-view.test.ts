@@ -38,6 +38,7 @@ describe('toCardView', () => {
       awaitingUserSince: null,
       lastRoutineId: 'r-1',
       malformedMessages: { count: 0, lastReason: null },
+      deliveryPending: null,
     });
   });
 

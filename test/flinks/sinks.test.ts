@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { accountsDetailSchema, type AccountsDetail } from '../../src/flinks/schemas';
 import {
+  classifyFlinksError,
   DataSinkError,
   deliverAccountsDetail,
   DirectorySink,
+  FlinksApiError,
   HttpSink,
+  REQUEST_ID_LOGIN_MISMATCH,
+  RequestLoginMismatchError,
   SIGNATURE_HEADER,
   verifyBodySignature,
   type DataRecord,
@@ -118,6 +122,33 @@ describe('DirectorySink', () => {
     });
     expect(JSON.stringify(result)).not.toContain('7641238');
     expect(JSON.parse(await readFile(result.location, 'utf8')).body).toEqual(body);
+  });
+
+  test("deliverAccountsDetail for the card's own loginId stores it, whatever the GUID's case", async () => {
+    const result = await deliverAccountsDetail(new DirectorySink(dir), body, {
+      loginId: LOGIN_ID.toUpperCase(),
+    });
+    expect(result.summary.loginId).toBe(LOGIN_ID);
+  });
+
+  test("deliverAccountsDetail refuses another login's data, naming both ids and the requestId, and stores nothing", async () => {
+    const cardLoginId = '99999999-2222-4333-8444-555555555555';
+    const error = (await caught(
+      deliverAccountsDetail(new DirectorySink(dir), body, { loginId: cardLoginId }),
+    )) as RequestLoginMismatchError;
+    expect(error).toBeInstanceOf(RequestLoginMismatchError);
+    // A FlinksApiError with a permanent code: the activities record it, never retry it.
+    expect(error).toBeInstanceOf(FlinksApiError);
+    expect(error.name).toBe('RequestLoginMismatchError');
+    expect(error.flinksCode).toBe(REQUEST_ID_LOGIN_MISMATCH);
+    expect(
+      classifyFlinksError({ flinksCode: error.flinksCode, httpStatus: error.httpStatus }).transient,
+    ).toBe(false);
+    expect(error.message).toContain(cardLoginId);
+    expect(error.message).toContain(LOGIN_ID);
+    expect(error.message).toContain(REQUEST_ID);
+    expect(error.message).not.toContain('7641238');
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 // Card lives that cover every path of cardLifecycle: recorded as histories for the replay test
 // (scripts/record-histories.ts) so that a workflow change that breaks running cards fails CI.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time';
 import { type cardLifecycle } from '../../src/workflows/card-lifecycle';
@@ -170,6 +171,36 @@ export const cardScenarios: CardScenario[] = [
         (v) => v.malformedMessages.count === 40,
       );
       await world.env.sleep(HOUR_MS);
+      return handle;
+    },
+  },
+  {
+    // The sink refuses (its root is a file) from the day-5 look on: redeliveries on their own backoff, then delivered;
+    // and another login's requestId, refused.
+    name: 'card-sink-outage',
+    async run(world) {
+      const loginId = await newCard(world, 'healthy');
+      const other = await newCard(world, 'healthy');
+      const handle = await world.startCard({ loginId });
+      await rm(world.sinkDir, { recursive: true, force: true });
+      await writeFile(world.sinkDir, 'not a directory');
+      try {
+        await world.env.sleep(5 * DAY_MS + 3 * HOUR_MS);
+      } finally {
+        await rm(world.sinkDir, { force: true });
+        await mkdir(world.sinkDir, { recursive: true });
+      }
+      await world.env.sleep(7 * HOUR_MS);
+      await eventually(
+        () => handle.query(stateQuery),
+        (v) => v.deliveryPending === null,
+      );
+      const { requestId } = await world.sim.admin.completeUserReconnect(other);
+      await handle.signal(reconnectedSignal, { requestId });
+      await eventually(
+        () => handle.query(stateQuery),
+        (v) => v.lastError?.code === 'REQUEST_ID_LOGIN_MISMATCH',
+      );
       return handle;
     },
   },

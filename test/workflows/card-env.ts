@@ -36,6 +36,8 @@ export interface CardWorld {
   /** Fail the backend's notification endpoint while true. */
   /** The backend receiving notifications (and data, with `sink: 'http'`): switch it down or make it hang. */
   backend: TestBackend;
+  /** The directory sink's root (with `sink: 'directory'`): replace it with a file to make every write fail. */
+  sinkDir: string;
   startCard(
     input: Omit<CardWorkflowInput, 'policy'> & { policy?: CardPolicyOverrides },
   ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof cardLifecycle>>;
@@ -117,6 +119,7 @@ export async function createCardWorld(
     taskQueue,
     notifications: backend.notifications,
     backend,
+    sinkDir,
     startCard: (input) =>
       env.client.workflow.start(cardLifecycle, {
         workflowId: cardWorkflowId(input.loginId),

@@ -7,6 +7,8 @@ export type BackendMode = 'up' | 'down' | 'hang';
 
 export class TestBackend {
   mode: BackendMode = 'up';
+  /** While set, the data sink (only) answers every POST with this status: 500, 413, 401… */
+  sinkStatus: number | null = null;
   /** Delivered notifications, deduplicated by idempotency key as a real backend would. */
   readonly notifications: CardNotification[] = [];
   /** Every idempotency key that reached us, delivered or not, in order. */
@@ -51,6 +53,10 @@ export class TestBackend {
       const isSink = req.url === '/sink';
       (isSink ? this.sinkAttempts : this.notificationAttempts).push(key);
       if (this.mode === 'hang') return; // the client's timeout ends it
+      if (isSink && this.sinkStatus !== null) {
+        res.writeHead(this.sinkStatus).end();
+        return;
+      }
       if (this.mode === 'down') {
         res.writeHead(503).end();
         return;
