@@ -1,6 +1,7 @@
 // The public shapes of the card workflow (see the contract): its input, signals, update result and query.
 // zod schemas double as validators at every boundary: the client, the HTTP API and the workflow's handlers.
 import { z } from 'zod';
+import { type UndeliverableNotification } from './undeliverable-notifications';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -103,6 +104,8 @@ export interface CardView {
   awaitingUserSince: string | null;
   lastRoutineId: string | null;
   malformedMessages: { count: number; lastReason: string | null };
+  /** Notifications the backend refused for good, newest last (at most 20); absent when there are none. */
+  undeliverableNotifications?: UndeliverableNotification[];
 }
 
 /** One line per field at fault, for error messages that say what was wrong and with which value. */

@@ -26,6 +26,9 @@ export function toCardView(state: CardState, policy: CardPolicy, nowMs: number):
     awaitingUserSince: state.awaitingUserSince,
     lastRoutineId: state.lastRoutineId,
     malformedMessages: state.malformedMessages,
+    ...(state.undeliverableNotifications?.length
+      ? { undeliverableNotifications: state.undeliverableNotifications }
+      : {}),
   };
 }
 
@@ -53,6 +56,14 @@ export function describeCard(
     lines.push(
       `Waiting for the user since ${state.awaitingUserSince ?? 'now'}` +
         (state.pendingRequestId ? ` (Flinks Connect can resume requestId ${state.pendingRequestId}).` : '.'),
+    );
+  }
+  const parked = state.undeliverableNotifications ?? [];
+  const last = parked.at(-1);
+  if (last) {
+    lines.push(
+      `Undeliverable notifications: ${parked.length} (the backend refused them for good; see the state query). ` +
+        `Last: ${last.type} ${last.idempotencyKey}, ${last.status === null ? 'no answer' : `HTTP ${last.status}`}, parked at ${last.parkedAt}.`,
     );
   }
   lines.push(
