@@ -3,7 +3,8 @@
 // - TEMPORAL_ENCRYPTION_REQUIRED unset: the keyed workers read that plaintext silently, and the card runs with its
 //   input in the clear in history (the documented default, so histories from before encryption replay).
 // - TEMPORAL_ENCRYPTION_REQUIRED=true: the keyed workers refuse it. The workflow task fails with PlaintextPayloadError
-//   naming the setting, Temporal retries it, and nothing runs on, or writes more, unencrypted data.
+//   naming the setting, Temporal retries it, and nothing runs on, or writes more, unencrypted data; workers with the
+//   setting off then read it (about 10 s later here: the task's retry backoff).
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -37,8 +38,10 @@ let lenient: Fleet;
 let strict: Fleet;
 const started: string[] = [];
 
-async function startFleet(required: boolean): Promise<Fleet> {
-  const taskQueue = uniqueTaskQueue(required ? 'strict' : 'lenient');
+async function startFleet(
+  required: boolean,
+  taskQueue = uniqueTaskQueue(required ? 'strict' : 'lenient'),
+): Promise<Fleet> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: env.namespace ?? 'default',
@@ -150,7 +153,7 @@ test('setting on: the keyed worker refuses the plaintext with PlaintextPayloadEr
   expect((await sim.admin.counters()).byCard[loginId]).toBeUndefined();
 });
 
-test('setting on: a card the keyed client started runs, and a keyless client signal to it is refused', async () => {
+test('setting on: a keyless client signal to a running card is refused, until the setting is turned off', async () => {
   const { loginId } = await sim.admin.createCard({ scenario: 'healthy' });
   await strict.cards.connect(loginId);
   started.push(cardWorkflowId(loginId));
@@ -164,4 +167,12 @@ test('setting on: a card the keyed client started runs, and a keyless client sig
   });
   expect(message).toMatch(/^Refused a plaintext payload \(encoding 'json\/plain'\)/);
   expect((await sim.admin.getCard(loginId)).scheduledRefresh).toBe(true);
+
+  // Recovery: the same queue served with the setting off reads the signal, and the card carries it out.
+  const queue = strict.config.temporal.taskQueue;
+  await stopFleet(strict);
+  strict = await startFleet(false, queue);
+  await waitFor(async () => ((await sim.admin.getCard(loginId)).scheduledRefresh ? undefined : true), {
+    timeoutMs: 60_000,
+  });
 });
