@@ -26,6 +26,8 @@ export interface TemporalConfig {
   tls?: TemporalTlsConfig;
   /** TEMPORAL_ENCRYPTION_KEYS, newest first: set, every payload is encrypted (src/codec/data-converter.ts). */
   encryptionKeys?: EncryptionKeys;
+  /** TEMPORAL_ENCRYPTION_REQUIRED: a plaintext payload is refused instead of read (needs encryptionKeys). */
+  encryptionRequired: boolean;
 }
 
 /** `npm run codec-server`: decrypts payloads for the Temporal Web UI and CLI. */
@@ -75,7 +77,8 @@ export interface ApiConfig {
 export interface AppConfig {
   temporal: TemporalConfig;
   flinks: FlinksConfig;
-  backend: { notifyUrl?: string; signingSecret?: string };
+  /** Notifications, and the signing secrets of both notifications and the HTTP data sink. */
+  backend: { notifyUrl?: string; signingSecret?: string; previousSigningSecret?: string };
   /** Where refreshed data goes: files under `dir`, or an HTTP POST to `url` when set. */
   dataSink: { dir: string; url?: string };
   /** `maxCachedWorkflows`: card workflows kept in the worker's memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS). */
@@ -141,6 +144,7 @@ const QUOTABLE = new Set([
   'CODEC_SERVER_HOST',
   'CODEC_SERVER_PORT',
   'CODEC_CORS_ORIGIN',
+  'TEMPORAL_ENCRYPTION_REQUIRED',
 ]);
 
 // Empty variables (`FOO=` in a compose file or .env) mean "unset".
@@ -228,6 +232,14 @@ const pem = optionalText.transform((v, ctx) => {
   return z.NEVER;
 });
 
+function boolean(defaultValue: 'true' | 'false') {
+  return withDefault(defaultValue).transform((v, ctx) => {
+    if (v === 'true' || v === 'false') return v === 'true';
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
+    return z.NEVER;
+  });
+}
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: withDefault('localhost:7233').refine(
     (v) => /^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/i.test(v),
@@ -240,14 +252,11 @@ const envSchema = z.object({
   TEMPORAL_TLS_KEY: pem,
   TEMPORAL_TLS_CA: pem,
   TEMPORAL_ENCRYPTION_KEYS: optionalText.pipe(encryptionKeysSchema.optional()),
+  TEMPORAL_ENCRYPTION_REQUIRED: boolean('false'),
   FLINKS_BASE_URL: httpUrl(),
   FLINKS_SECRET_KEY: optionalText,
   FLINKS_API_KEY: optionalText,
-  FLINKS_WEBHOOKS: withDefault('false').transform((v, ctx) => {
-    if (v === 'true' || v === 'false') return v === 'true';
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
-    return z.NEVER;
-  }),
+  FLINKS_WEBHOOKS: boolean('false'),
   // Unset: derived from TEMPORAL_TASK_QUEUE the way cards derive it (src/domain/task-queues.ts).
   FLINKS_TASK_QUEUE: optionalText,
   FLINKS_MAX_RPS: positiveNumber(5),
@@ -258,6 +267,7 @@ const envSchema = z.object({
   FLINKS_REQUEST_TIMEOUT: duration('240s', { min: 1 }),
   BACKEND_NOTIFY_URL: httpUrl(),
   BACKEND_SIGNING_SECRET: optionalText,
+  BACKEND_SIGNING_SECRET_PREVIOUS: optionalText,
   DATA_SINK_DIR: withDefault('./.data/sink').transform((v) => resolve(v)),
   DATA_SINK_URL: httpUrl(),
   WORKER_SHUTDOWN_GRACE: duration('30s'),
@@ -347,6 +357,28 @@ export function loadConfig(
       message: `is required when CODEC_SERVER_HOST is not a loopback address (got ${JSON.stringify(codecHost)})`,
     });
   }
+  // Required encryption with no keys would be a replica that refuses everything, or one that writes plaintext if the
+  // setting were ignored: refused at start instead.
+  if (env.TEMPORAL_ENCRYPTION_REQUIRED?.trim() === 'true' && !env.TEMPORAL_ENCRYPTION_KEYS?.trim()) {
+    problems.push({
+      variable: 'TEMPORAL_ENCRYPTION_KEYS',
+      message: 'is required when TEMPORAL_ENCRYPTION_REQUIRED is true',
+    });
+  }
+  const hasSigningSecret = Boolean(env.BACKEND_SIGNING_SECRET?.trim());
+  if (env.BACKEND_SIGNING_SECRET_PREVIOUS?.trim() && !hasSigningSecret) {
+    problems.push({
+      variable: 'BACKEND_SIGNING_SECRET',
+      message:
+        'is required when BACKEND_SIGNING_SECRET_PREVIOUS is set (the new secret signs, the previous one too)',
+    });
+  }
+  if (env.DATA_SINK_URL?.trim() && !hasSigningSecret) {
+    problems.push({
+      variable: 'BACKEND_SIGNING_SECRET',
+      message: 'is required when DATA_SINK_URL is set (every POST to the data sink is signed)',
+    });
+  }
   const [first, ...rest] = problems;
   if (first || !parsed.success)
     throw new ConfigError(first ? [first, ...rest] : [{ variable: 'environment', message: 'is invalid' }]);
@@ -368,6 +400,7 @@ export function loadConfig(
       apiKey: e.TEMPORAL_API_KEY,
       tls,
       encryptionKeys: e.TEMPORAL_ENCRYPTION_KEYS,
+      encryptionRequired: e.TEMPORAL_ENCRYPTION_REQUIRED,
     },
     flinks: {
       baseUrl: e.FLINKS_BASE_URL,
@@ -381,7 +414,11 @@ export function loadConfig(
       pollTimeoutMs: e.FLINKS_POLL_TIMEOUT,
       requestTimeoutMs: e.FLINKS_REQUEST_TIMEOUT,
     },
-    backend: { notifyUrl: e.BACKEND_NOTIFY_URL, signingSecret: e.BACKEND_SIGNING_SECRET },
+    backend: {
+      notifyUrl: e.BACKEND_NOTIFY_URL,
+      signingSecret: e.BACKEND_SIGNING_SECRET,
+      previousSigningSecret: e.BACKEND_SIGNING_SECRET_PREVIOUS,
+    },
     dataSink: { dir: e.DATA_SINK_DIR, url: e.DATA_SINK_URL },
     worker: { shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE, maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS },
     routine: { scheduleTime: e.ROUTINE_SCHEDULE_TIME },
@@ -452,6 +489,7 @@ export function redactedConfig(config: AppConfig | ClientConfig): unknown {
     backend: {
       notifyUrl: url(config.backend.notifyUrl),
       signingSecret: secret(config.backend.signingSecret),
+      previousSigningSecret: secret(config.backend.previousSigningSecret),
     },
     dataSink: { ...config.dataSink, url: url(config.dataSink.url) },
     api: {

@@ -66,11 +66,11 @@ export function createActivities(
       limiter: flinksLimiter,
       logger: activityLogger,
     });
-  const sink =
-    deps.sink ?? createDataSink({ ...config.dataSink, signingSecret: config.backend.signingSecret });
+  const sink = deps.sink ?? createDataSink({ ...config.dataSink, ...config.backend });
   const notifier = new BackendNotifier({
     url: config.backend.notifyUrl ?? null,
     signingSecret: config.backend.signingSecret ?? null,
+    previousSigningSecret: config.backend.previousSigningSecret ?? null,
     log: (message, fields) => log.info(message, fields),
   });
   return {

@@ -23,7 +23,7 @@ export async function main(): Promise<void> {
 
   const cards = await connectWithRetry(config, log, () => stopping);
   if (cards === null) return;
-  const sink = createDataSink({ ...config.dataSink, signingSecret: config.backend.signingSecret });
+  const sink = createDataSink({ ...config.dataSink, ...config.backend });
   const api = createConfiguredApiServer(config, { cards, sink, token, log });
   const { url } = await api.listen(config.api.port, config.api.host);
   log.info('HTTP API listening', {

@@ -27,3 +27,13 @@ export {
   executeCardUpdate,
 } from './aborted-updates';
 export { type CardView, type CardStatus, cardStatuses, type RefreshNowResult } from '../domain/card-messages';
+// For a backend receiving our notifications and HTTP data-sink POSTs: verify their signature header.
+export {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_MS,
+  signatureHeader,
+  type SignatureProblem,
+  SignatureVerificationError,
+  verifySignature,
+  type VerifySignatureOptions,
+} from '../flinks/sinks/signature';

@@ -11,5 +11,7 @@ export function startConfiguredCodecServer(
 ): Promise<CodecServer | null> {
   const keys = config.temporal.encryptionKeys;
   if (keys === undefined) return Promise.resolve(null);
+  // Never strict: the server only shows payloads to the UI, which sends plaintext ones too (histories from before
+  // encryption); refusing those would hide them without protecting anything.
   return startCodecServer({ codec: new EncryptionCodec(keys), ...config.codecServer, log });
 }

@@ -7,15 +7,20 @@ import { EncryptionCodec } from './encryption-codec';
 
 /**
  * With TEMPORAL_ENCRYPTION_KEYS set: every payload encrypted (AES-256-GCM, newest key), failure messages and stack
- * traces moved into an encrypted payload. Unset: the SDK's defaults, plain JSON.
+ * traces moved into an encrypted payload; with TEMPORAL_ENCRYPTION_REQUIRED too, a plaintext payload is refused.
+ * Unset: the SDK's defaults, plain JSON.
  *
  * A plain object (payload codecs and a converter path), as Worker.create requires: codecs run outside the workflow
  * sandbox, and the failure converter is loaded by path, inside the sandbox too when the worker bundles the workflows.
  */
-export function dataConverter(temporal: Pick<TemporalConfig, 'encryptionKeys'>): DataConverter {
+export function dataConverter(
+  temporal: Pick<TemporalConfig, 'encryptionKeys'> & Partial<Pick<TemporalConfig, 'encryptionRequired'>>,
+): DataConverter {
   if (temporal.encryptionKeys === undefined) return {};
   return {
-    payloadCodecs: [new EncryptionCodec(temporal.encryptionKeys)],
+    payloadCodecs: [
+      new EncryptionCodec(temporal.encryptionKeys, { requireEncryption: temporal.encryptionRequired }),
+    ],
     failureConverterPath: require.resolve('./failure-converter'),
   };
 }

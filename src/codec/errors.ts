@@ -27,3 +27,21 @@ export class PayloadDecryptionError extends Error {
     super(`Encrypted payload${keyId === null ? '' : ` (key '${keyId}')`} cannot be decrypted: ${detail}`);
   }
 }
+
+/**
+ * A plaintext payload reached a process with TEMPORAL_ENCRYPTION_REQUIRED=true: something without the keys (a replica,
+ * a client, the CLI) wrote it, or it predates encryption. The task that read it fails and Temporal retries it, so
+ * nothing runs on, or writes more, unencrypted data.
+ */
+export class PlaintextPayloadError extends Error {
+  override readonly name = 'PlaintextPayloadError';
+
+  constructor(readonly encoding: string | null) {
+    super(
+      `Refused a plaintext payload (encoding ${encoding === null ? 'none' : `'${encoding}'`}): ` +
+        'TEMPORAL_ENCRYPTION_REQUIRED is true, so every payload must be encrypted. It was written by a client or ' +
+        'worker without TEMPORAL_ENCRYPTION_KEYS, or before encryption was turned on: give that process the keys, ' +
+        'or set TEMPORAL_ENCRYPTION_REQUIRED=false to read it',
+    );
+  }
+}

@@ -1,6 +1,7 @@
 // The public shapes of the card workflow (see the contract): its input, signals, update result and query.
 // zod schemas double as validators at every boundary: the client, the HTTP API and the workflow's handlers.
 import { z } from 'zod';
+import { type UndeliverableNotification } from './undeliverable-notifications';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -108,6 +109,8 @@ export interface CardView {
    * for it), and when the card next redelivers it; null when the sink has everything.
    */
   deliveryPending: DeliveryPendingView | null;
+  /** Notifications the backend refused for good, newest last (at most 20); absent when there are none. */
+  undeliverableNotifications?: UndeliverableNotification[];
 }
 
 export interface DeliveryPendingView {

@@ -1,6 +1,7 @@
 // The card as the workflow keeps it: plain JSON with absolute instants, so it survives continue-as-new.
 import { type CardError, type CardInput, type CardStatus } from './card-messages';
 import { toIso } from './time';
+import { type UndeliverableNotification } from './undeliverable-notifications';
 
 export interface CardState {
   loginId: string;
@@ -34,6 +35,8 @@ export interface CardState {
   malformedMessages: { count: number; lastReason: string | null };
   /** Monotonic counter behind notification idempotency keys. */
   notificationSeq: number;
+  /** Written by the outbox only: the last few notifications the backend refused for good. Absent until one is. */
+  undeliverableNotifications?: UndeliverableNotification[];
 }
 
 export interface DeliveryPending {
@@ -77,4 +80,14 @@ export function initialCardState(input: CardInput, nowMs: number): CardState {
     malformedMessages: { count: 0, lastReason: null },
     notificationSeq: 0,
   };
+}
+
+/**
+ * `next` with `current`'s undeliverable notifications. The outbox parks them in the background, so a transition
+ * computed from an older snapshot (before an activity's await) must not roll them back.
+ */
+export function keepUndeliverable(next: CardState, current: CardState): CardState {
+  return next.undeliverableNotifications === current.undeliverableNotifications
+    ? next
+    : { ...next, undeliverableNotifications: current.undeliverableNotifications };
 }

@@ -28,6 +28,9 @@ export function toCardView(state: CardState, policy: CardPolicy, nowMs: number):
     lastRoutineId: state.lastRoutineId,
     malformedMessages: state.malformedMessages,
     deliveryPending: deliveryPendingView(state, policy),
+    ...(state.undeliverableNotifications?.length
+      ? { undeliverableNotifications: state.undeliverableNotifications }
+      : {}),
   };
 }
 
@@ -71,6 +74,14 @@ export function describeCard(
     lines.push(
       `Waiting for the user since ${state.awaitingUserSince ?? 'now'}` +
         (state.pendingRequestId ? ` (Flinks Connect can resume requestId ${state.pendingRequestId}).` : '.'),
+    );
+  }
+  const parked = state.undeliverableNotifications ?? [];
+  const last = parked.at(-1);
+  if (last) {
+    lines.push(
+      `Undeliverable notifications: ${parked.length} (the backend refused them for good; see the state query). ` +
+        `Last: ${last.type} ${last.idempotencyKey}, ${last.status === null ? 'no answer' : `HTTP ${last.status}`}, parked at ${last.parkedAt}.`,
     );
   }
   lines.push(

@@ -29,7 +29,14 @@ export { type DataRecord, type DataSink, type DataSinkWriteOptions } from './sin
 export { DataSinkError } from './sinks/data-sink-error';
 export { DirectorySink } from './sinks/directory-sink';
 export { HttpSink, type HttpSinkOptions } from './sinks/http-sink';
-export { SIGNATURE_HEADER, signBody, verifyBodySignature } from './sinks/signature';
+export {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_MS,
+  signatureHeader,
+  SignatureVerificationError,
+  type SigningSecrets,
+  verifySignature,
+} from './sinks/signature';
 export { deliverAccountsDetail } from './sinks/deliver';
 export { closeDataSink, createDataSink, type DataSinkSettings } from './sinks/create-data-sink';
 export {

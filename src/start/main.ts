@@ -241,7 +241,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const token = config.api.token
       ? { token: config.api.token, source: 'env' as const }
       : await demoApiToken(args.dataDir);
-    const sink = createDataSink({ ...config.dataSink, signingSecret: config.backend.signingSecret });
+    const sink = createDataSink({ ...config.dataSink, ...config.backend });
     const api = createConfiguredApiServer(config, { cards, sink, token: token.token, log });
     const { url: apiUrl } = await api.listen(config.api.port, config.api.host);
     stack.push('HTTP API', async () => {

@@ -26,7 +26,7 @@ import {
   LEGACY_CONTINUE_AS_NEW_AFTER_EVENTS,
   resolveCardPolicy,
 } from '../domain/card-policy';
-import { type CardState, initialCardState } from '../domain/card-state';
+import { type CardState, initialCardState, keepUndeliverable } from '../domain/card-state';
 import {
   afterCachedCall,
   afterDisconnect,
@@ -46,6 +46,11 @@ import {
 import { describeCard, toCardView } from '../domain/card-view';
 import { type CardNotification } from '../domain/notifications';
 import { type FlinksFailure } from '../domain/refresh-outcomes';
+import {
+  NOTIFICATION_REJECTED_TYPE,
+  parkNotification,
+  type UndeliverableNotification,
+} from '../domain/undeliverable-notifications';
 import { flinksTaskQueueFor } from '../domain/task-queues';
 import { toIso } from '../domain/time';
 import {
@@ -259,7 +264,7 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   let notifiedStatus: CardStatus = state.status;
   const commit = (next: CardState): void => {
     const from: CardStatus = notifiedStatus;
-    state = next;
+    state = keepUndeliverable(next, state);
     if (next.status !== 'refreshing' && from !== next.status) {
       notifiedStatus = next.status;
       const view = toCardView(state, policy, Date.now());
@@ -293,6 +298,9 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
 
   const publish = (): void => {
     syncCardSearchAttributes(state, policy, Date.now());
+    showDetails();
+  };
+  const showDetails = (): void => {
     const details = describeCard(state, policy, Date.now(), nextWakeUp(state, policy));
     wf.setCurrentDetails(stalledRefresh === null ? details : `${details}\n\n${stalledRefresh}`);
   };
@@ -461,10 +469,15 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
           [next],
         );
       } catch (error) {
-        wf.log.error('Dropped a backend notification after a non-retryable failure', {
-          idempotencyKey: next.idempotencyKey,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        // Refused for good (or not sendable at all): parked where the state query and the Web UI show it, and the
+        // outbox moves on. Parking adds no command: old histories replay unchanged.
+        const parked = undeliverableOf(next, error, Date.now());
+        wf.log.warn('Parked an undeliverable backend notification', { ...parked });
+        state = {
+          ...state,
+          undeliverableNotifications: parkNotification(state.undeliverableNotifications, parked),
+        };
+        showDetails();
       }
       outbox.shift();
       delivering = false;
@@ -610,6 +623,26 @@ async function attempt<T>(run: () => Promise<T>, onFailure: (error: FlinksFailur
     if (error instanceof wf.ActivityFailure) return onFailure(failureOf(error));
     throw error;
   }
+}
+
+/** What a card keeps of a notification it gives up on: never its body. */
+function undeliverableOf(
+  notification: CardNotification,
+  error: unknown,
+  nowMs: number,
+): UndeliverableNotification {
+  const cause = error instanceof wf.ActivityFailure ? error.cause : error;
+  const rejected = cause instanceof wf.ApplicationFailure && cause.type === NOTIFICATION_REJECTED_TYPE;
+  const detail = rejected ? (cause.details?.[0] as { status?: unknown } | undefined) : undefined;
+  return {
+    idempotencyKey: notification.idempotencyKey,
+    type: notification.type,
+    at: notification.at,
+    parkedAt: toIso(nowMs),
+    status: typeof detail?.status === 'number' ? detail.status : null,
+    // Bounded: twenty of them live in the card's state.
+    reason: (cause instanceof Error ? cause.message : String(cause)).slice(0, 300),
+  };
 }
 
 function failureOf(error: wf.ActivityFailure): FlinksFailure {

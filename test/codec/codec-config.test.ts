@@ -77,6 +77,32 @@ describe('TEMPORAL_ENCRYPTION_KEYS', () => {
   });
 });
 
+describe('TEMPORAL_ENCRYPTION_REQUIRED', () => {
+  it('is false unless set to true, and then makes the codec refuse plaintext', async () => {
+    expect(loadConfig({}, { requireFlinks: false }).temporal.encryptionRequired).toBe(false);
+    const env = { TEMPORAL_ENCRYPTION_KEYS: keysVariable('key-a'), TEMPORAL_ENCRYPTION_REQUIRED: 'true' };
+    expect(loadConfig(env, { requireFlinks: false }).temporal.encryptionRequired).toBe(true);
+    const [codec] = loadDataConverter(env).payloadCodecs ?? [];
+    await expect(
+      codec?.decode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('1') }]),
+    ).rejects.toThrow(expect.objectContaining({ name: 'PlaintextPayloadError' }));
+  });
+
+  it('needs the keys: a replica started without them refuses to start', () => {
+    const error = configError({ TEMPORAL_ENCRYPTION_REQUIRED: 'true' });
+    expect(error.variable).toBe('TEMPORAL_ENCRYPTION_KEYS');
+    expect(error.message).toBe(
+      'Invalid configuration: TEMPORAL_ENCRYPTION_KEYS is required when TEMPORAL_ENCRYPTION_REQUIRED is true',
+    );
+  });
+
+  it('is true or false', () => {
+    expect(configError({ TEMPORAL_ENCRYPTION_REQUIRED: 'yes' }).message).toBe(
+      'Invalid configuration: TEMPORAL_ENCRYPTION_REQUIRED must be true or false (got "yes")',
+    );
+  });
+});
+
 describe('codec server variables', () => {
   it('default to this machine, port 8888, the dev server UI and no token', () => {
     expect(loadConfig({}, { requireFlinks: false }).codecServer).toEqual({

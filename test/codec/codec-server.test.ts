@@ -195,6 +195,26 @@ describe('authorization', () => {
     expect(reply.text).not.toContain(TOKEN);
   });
 
+  // /encode turns chosen plaintext into payloads the workers accept as ours: it needs the token as much as /decode.
+  it.each(['/encode', '/decode'])('guards %s alike: 401 without the token, 200 with it', async (path) => {
+    const payloads = { payloads: [toJsonPayload(defaultPayloadConverter.toPayload(card))] };
+    const without = await call(guarded, { path, headers: fromUi(), body: JSON.stringify(payloads) });
+    expect(without.status).toBe(401);
+    expect(without.text).not.toContain('payloads');
+    const viaCli = await call(guarded, {
+      path,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payloads),
+    });
+    expect(viaCli.status).toBe(401);
+    const withToken = await call(guarded, {
+      path,
+      headers: fromUi({ authorization: `Bearer ${TOKEN}` }),
+      body: JSON.stringify(payloads),
+    });
+    expect(withToken.status).toBe(200);
+  });
+
   it('accepts the bearer token', async () => {
     const reply = await call(guarded, { headers: fromUi({ authorization: `Bearer ${TOKEN}` }), body });
     expect([reply.status, reply.json()]).toEqual([200, { payloads: [] }]);

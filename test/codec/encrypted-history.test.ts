@@ -63,6 +63,8 @@ beforeAll(async () => {
     DATA_SINK_DIR: sinkDir,
     WORKER_SHUTDOWN_GRACE: '1s',
     TEMPORAL_ENCRYPTION_KEYS: keysVariable('key-2026-11', 'key-2025-01'),
+    // Strict: any payload of a real card or routine that reached a decode in plaintext would fail this test's tasks.
+    TEMPORAL_ENCRYPTION_REQUIRED: 'true',
   });
   // No workflowBundle: the workers bundle the workflows themselves, as in production, failure converter included.
   workers = await createWorkers(config, env.nativeConnection);
@@ -140,7 +142,11 @@ test('raw histories hold no plaintext card data, and decode with the codec', asy
     for (const payload of payloads) {
       expect({ id, metadata: metadataOf(payload) }).toEqual({
         id,
-        metadata: { encoding: 'binary/encrypted', 'encryption-key-id': 'key-2026-11' },
+        metadata: {
+          encoding: 'binary/encrypted',
+          'encryption-key-id': 'key-2026-11',
+          'encryption-format': '2',
+        },
       });
     }
     // Patch markers are the SDK's own plain JSON: a patch ID and whether it is deprecated, nothing of the card.
@@ -164,6 +170,13 @@ test('raw histories hold no plaintext card data, and decode with the codec', asy
   }
   expect(payloadCount).toBeGreaterThan(50);
   expect(failureCount).toBeGreaterThanOrEqual(2);
+  // The strict codec read every one of those runs: none needed a plaintext payload.
+  for (const { id, history } of histories) {
+    expect({ id, workflowTaskFailures: workflowTaskFailuresOf(history) }).toEqual({
+      id,
+      workflowTaskFailures: 0,
+    });
+  }
 
   // ---------- and what the codec reads back ----------
   const events = (id: string) => histories.find((h) => h.id === id)?.history.events ?? [];
@@ -200,6 +213,12 @@ test('raw histories hold no plaintext card data, and decode with the codec', asy
     failureConverter.failureToError({ ...refusal, encodedAttributes: attributes }, defaultPayloadConverter),
   ).toMatchObject({ message: expect.stringContaining('Invalid card input') });
 });
+
+function workflowTaskFailuresOf(history: {
+  events?: { workflowTaskFailedEventAttributes?: unknown }[] | null;
+}): number {
+  return (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
+}
 
 function metadataOf(payload: Payload): Record<string, string> {
   return Object.fromEntries(

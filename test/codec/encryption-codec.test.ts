@@ -3,8 +3,14 @@ import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temp
 import { temporal } from '@temporalio/proto';
 import { dataConverter } from '../../src/codec/data-converter';
 import { EncryptionCodec, isEncrypted } from '../../src/codec/encryption-codec';
-import { PayloadDecryptionError, UnknownEncryptionKeyError } from '../../src/codec/errors';
+import {
+  PayloadDecryptionError,
+  PlaintextPayloadError,
+  UnknownEncryptionKeyError,
+} from '../../src/codec/errors';
 import { failureConverter } from '../../src/codec/failure-converter';
+import { fromJsonPayload } from '../../src/codec/payload-json';
+import v1Fixture from './fixtures/v1-payload.json';
 import { keysVariable, parseKeys } from './keys';
 
 const card = { loginId: '5e7bd9f3-0d2a-4a59-a7a4-1b5d7e0f3c11', institution: 'Banque Secrète' };
@@ -45,10 +51,12 @@ describe('EncryptionCodec', () => {
     const [encrypted] = await codec.encode([plain]);
     expect(encrypted?.metadata && Object.keys(encrypted.metadata).sort()).toEqual([
       'encoding',
+      'encryption-format',
       'encryption-key-id',
     ]);
     expect(metadataText(encrypted!, 'encoding')).toBe('binary/encrypted');
     expect(metadataText(encrypted!, 'encryption-key-id')).toBe('key-2026-11');
+    expect(metadataText(encrypted!, 'encryption-format')).toBe('2');
     for (const text of [card.loginId, 'Banque', 'json/plain']) expect(contains(encrypted!, text)).toBe(false);
     // iv (12) | ciphertext (the serialized inner Payload) | tag (16)
     const inner = temporal.api.common.v1.Payload.encode(plain).finish();
@@ -144,6 +152,71 @@ describe('tampering', () => {
     await expect(codec.decode([{ metadata: { encoding: encoding! }, data: payload.data! }])).rejects.toThrow(
       /no 'encryption-key-id'/,
     );
+  });
+});
+
+describe('the format version and the key id in the authenticated data', () => {
+  it('still decodes a payload the codec wrote before the format was versioned (format 1, no authenticated data)', async () => {
+    const codec = new EncryptionCodec(parseKeys(`${keysVariable('key-2026-11')},${v1Fixture.keys}`));
+    const payload = fromJsonPayload(v1Fixture.payload);
+    expect(payload.metadata?.['encryption-format']).toBeUndefined();
+    expect(await opened(codec, payload)).toEqual(v1Fixture.value);
+  });
+
+  it('binds the key id: a format 2 payload whose key id is swapped fails authentication', async () => {
+    // Two ids naming the same key bytes (a key re-labelled by an operator): only the authenticated data tells them apart.
+    const key = keysVariable('key-a').split(':')[1];
+    const codec = new EncryptionCodec(parseKeys(`key-a:${key},key-b:${key}`));
+    const payload = await sealed(codec, card);
+    const swapped = {
+      ...payload,
+      metadata: { ...payload.metadata, 'encryption-key-id': Buffer.from('key-b') },
+    };
+    const error = await codec.decode([swapped]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PayloadDecryptionError', keyId: 'key-b' });
+    expect((error as Error).message).toMatch(/authentication failed: the payload or its key id was altered/);
+    // Format 1 had no such binding: the same swap on a format 1 payload decodes (the reason for format 2).
+    const v1Keys = `${v1Fixture.keys},key-copy:${v1Fixture.keys.split(':')[1]}`;
+    const v1 = fromJsonPayload(v1Fixture.payload);
+    const v1Swapped = { ...v1, metadata: { ...v1.metadata, 'encryption-key-id': Buffer.from('key-copy') } };
+    expect(await opened(new EncryptionCodec(parseKeys(v1Keys)), v1Swapped)).toEqual(v1Fixture.value);
+  });
+
+  it('a format 2 payload passed off as format 1 (its format metadata dropped) fails authentication too', async () => {
+    const codec = new EncryptionCodec(parseKeys(keysVariable('key-a')));
+    const payload = await sealed(codec, card);
+    const { 'encryption-format': _dropped, ...metadata } = payload.metadata ?? {};
+    await expect(codec.decode([{ ...payload, metadata }])).rejects.toThrow(/authentication failed/);
+  });
+
+  it('an unknown format version is refused by name', async () => {
+    const codec = new EncryptionCodec(parseKeys(keysVariable('key-a')));
+    const payload = await sealed(codec, card);
+    const future = { ...payload, metadata: { ...payload.metadata, 'encryption-format': Buffer.from('9') } };
+    await expect(codec.decode([future])).rejects.toThrow(
+      new PayloadDecryptionError('key-a', `its 'encryption-format' is "9", not 1 or 2`),
+    );
+  });
+});
+
+describe('requireEncryption (TEMPORAL_ENCRYPTION_REQUIRED)', () => {
+  const keys = parseKeys(keysVariable('key-a'));
+  const strict = new EncryptionCodec(keys, { requireEncryption: true });
+
+  it('refuses a plaintext payload by name, saying its encoding and never its data', async () => {
+    const error = await strict.decode([defaultPayloadConverter.toPayload(card)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlaintextPayloadError);
+    expect(error).toMatchObject({ name: 'PlaintextPayloadError', encoding: 'json/plain' });
+    expect((error as Error).message).toMatch(/^Refused a plaintext payload \(encoding 'json\/plain'\)/);
+    expect((error as Error).message).not.toContain(card.loginId);
+    await expect(strict.decode([{ data: Buffer.from('x') }])).rejects.toThrow(/encoding none/);
+  });
+
+  it('reads encrypted payloads of either format as before, and encodes as before', async () => {
+    expect(await opened(strict, await sealed(strict, card))).toEqual(card);
+    expect(await strict.decode([])).toEqual([]);
+    const withV1 = new EncryptionCodec(parseKeys(v1Fixture.keys), { requireEncryption: true });
+    expect(await opened(withV1, fromJsonPayload(v1Fixture.payload))).toEqual(v1Fixture.value);
   });
 });
 

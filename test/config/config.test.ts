@@ -207,15 +207,36 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes a previous signing secret for a rotation, only next to the current one', () => {
+    const config = loadConfig({
+      ...worker,
+      BACKEND_SIGNING_SECRET: 'new-hmac',
+      BACKEND_SIGNING_SECRET_PREVIOUS: 'old-hmac',
+    });
+    expect(config.backend).toEqual({ signingSecret: 'new-hmac', previousSigningSecret: 'old-hmac' });
+    expect(configError(() => loadConfig({ ...worker, BACKEND_SIGNING_SECRET_PREVIOUS: 'old-hmac' })).message).toBe(
+      'Invalid configuration: BACKEND_SIGNING_SECRET is required when BACKEND_SIGNING_SECRET_PREVIOUS is set ' +
+        '(the new secret signs, the previous one too)',
+    );
+  });
+
+  it('refuses DATA_SINK_URL without a signing secret at start, not at the first delivery', () => {
+    const error = configError(() => loadConfig({ ...worker, DATA_SINK_URL: 'https://sink.local/ingest?token=t' }));
+    expect(error.variable).toBe('BACKEND_SIGNING_SECRET');
+    expect(error.message).toMatch(/is required when DATA_SINK_URL is set/);
+    expect(error.message).not.toContain('token=t');
+  });
+
   it('redacts secrets for printing', () => {
     const config = loadConfig({
       ...worker,
       FLINKS_BASE_URL: 'https://user:pw@acme-api.private.fin.ag/v3/cust/BankingServices?token=t',
       TEMPORAL_API_KEY: 'key',
       BACKEND_SIGNING_SECRET: 'hmac',
+      BACKEND_SIGNING_SECRET_PREVIOUS: 'older',
     });
     const printed = JSON.stringify(redactedConfig(config));
-    expect(printed).not.toMatch(/s3cret|"key"|hmac|pw@|token=t/);
+    expect(printed).not.toMatch(/s3cret|"key"|hmac|older|pw@|token=t/);
     expect(printed).toContain('https://acme-api.private.fin.ag/v3/cust/BankingServices?[redacted]');
   });
 });

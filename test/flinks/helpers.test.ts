@@ -1,11 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { abortableSleep } from '../../src/flinks/abortable-sleep';
 import { normalizeFlinksDateTime } from '../../src/flinks/flinks-datetime';
 import { redactingLogger } from '../../src/flinks/logger';
 import { RateLimiter } from '../../src/flinks/rate-limiter';
 import { Redactor } from '../../src/flinks/redactor';
 import { accountsDetailSchema } from '../../src/flinks/schemas';
-import { signBody, verifyBodySignature } from '../../src/flinks/sinks/signature';
 import { summarizeAccountsDetail } from '../../src/flinks/summarize';
 import { caught, captureLogger } from './test-server';
 
@@ -117,20 +115,6 @@ describe('summarizeAccountsDetail', () => {
       transactions: 0,
       requestId: 'r',
     });
-  });
-});
-
-describe('body signatures', () => {
-  test('sha256=<hex HMAC> that verifies, and fails on any change', () => {
-    const body = JSON.stringify({ a: 1 });
-    const header = signBody(body, 'k');
-    expect(header).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(header).toBe('sha256=' + createHmac('sha256', 'k').update(body).digest('hex'));
-    expect(verifyBodySignature(body, 'k', header)).toBe(true);
-    expect(verifyBodySignature(body + ' ', 'k', header)).toBe(false);
-    expect(verifyBodySignature(body, 'other', header)).toBe(false);
-    expect(verifyBodySignature(body, 'k', undefined)).toBe(false);
-    expect(verifyBodySignature(body, 'k', 'sha256=short')).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   REQUEST_ID_LOGIN_MISMATCH,
   RequestLoginMismatchError,
   SIGNATURE_HEADER,
-  verifyBodySignature,
+  verifySignature,
   type DataRecord,
 } from '../../src/flinks';
 import { caught, startTestServer, type Reply, type TestServer } from './test-server';
@@ -189,18 +189,44 @@ describe('HttpSink', () => {
     expect(req.url).toBe('/ingest/flinks?tenant=t1');
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['idempotency-key']).toBe(REQUEST_ID);
-    expect(verifyBodySignature(req.body, HMAC_SECRET, req.headers[SIGNATURE_HEADER] as string)).toBe(true);
+    expect(verifySignature(req.body, req.headers[SIGNATURE_HEADER] as string, HMAC_SECRET)).toEqual({
+      timestamp: expect.any(Number),
+    });
     expect(req.json).toEqual(record());
   });
 
-  test('without a Location header the location is the URL', async () => {
+  test('without a Location header the location is the URL, without its query (a token goes to history never)', async () => {
     server.setRoute(() => ({ status: 200, text: '' }));
-    await expect(sink().write(record())).resolves.toEqual({
-      location: `${server.origin}/ingest/flinks?tenant=t1`,
-    });
+    await expect(sink().write(record())).resolves.toEqual({ location: `${server.origin}/ingest/flinks` });
+    expect(server.requests[0]?.url).toBe('/ingest/flinks?tenant=t1');
   });
 
-  test('retries 5xx, 429 and dropped connections with the same key and signature, then succeeds', async () => {
+  test("the location never carries userinfo, a query or a fragment, the URL's or the Location header's", async () => {
+    const url = `${server.origin.replace('//', '//user:pa55word@')}/ingest?token=s3cret#frag`;
+    server.setRoute(() => ({ status: 200, text: '' }));
+    await expect(sink({ url }).write(record())).resolves.toEqual({ location: `${server.origin}/ingest` });
+    server.setRoute(() => ({
+      status: 201,
+      text: '',
+      headers: { location: 'https://u:p@store.example/r/42?X-Amz-Signature=abc#x' },
+    }));
+    await expect(sink({ url }).write(record())).resolves.toEqual({ location: 'https://store.example/r/42' });
+    // A Location that does not parse: the record was stored, so it is not sent again.
+    server.setRoute(() => ({ status: 201, text: '', headers: { location: 'http://[' } }));
+    await expect(sink({ url }).write(record())).resolves.toEqual({ location: `${server.origin}/ingest` });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test('with a previous secret, a backend on either secret verifies the POST', async () => {
+    server.setRoute(() => ({ status: 204, text: '' }));
+    await sink({ hmacSecret: 'new-secret', previousHmacSecret: 'old-secret' }).write(record());
+    const req = server.requests[0]!;
+    for (const secret of ['new-secret', 'old-secret']) {
+      expect(verifySignature(req.body, req.headers[SIGNATURE_HEADER] as string, secret)).toBeTruthy();
+    }
+  });
+
+  test('retries 5xx, 429 and dropped connections with the same key, each attempt signed, then succeeds', async () => {
     const replies: Reply[] = [
       { status: 503, text: 'busy' },
       { destroy: true },
@@ -211,7 +237,9 @@ describe('HttpSink', () => {
     await sink().write(record());
     expect(server.requests).toHaveLength(4);
     expect(new Set(server.requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
-    expect(new Set(server.requests.map((r) => r.headers[SIGNATURE_HEADER])).size).toBe(1);
+    for (const r of server.requests) {
+      expect(verifySignature(r.body, r.headers[SIGNATURE_HEADER] as string, HMAC_SECRET)).toBeTruthy();
+    }
   });
 
   test('a hang past timeoutMs is retried, then reported as a retryable timeout', async () => {

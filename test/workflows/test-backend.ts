@@ -16,6 +16,8 @@ export class TestBackend {
   /** Data-sink deliveries by idempotency key (the requestId), and every attempt. */
   readonly sinkRecords = new Map<string, unknown>();
   readonly sinkAttempts: string[] = [];
+  /** A status (e.g. 410) to refuse a notification with, by its idempotency key; null takes it as the mode says. */
+  refuseNotification: (key: string) => number | null = () => null;
 
   private constructor(
     private readonly server: Server,
@@ -59,6 +61,11 @@ export class TestBackend {
       }
       if (this.mode === 'down') {
         res.writeHead(503).end();
+        return;
+      }
+      const refusal = isSink ? null : this.refuseNotification(key);
+      if (refusal !== null) {
+        res.writeHead(refusal).end();
         return;
       }
       const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -7,13 +7,19 @@ import { HttpSink } from './http-sink';
 export interface DataSinkSettings {
   dir: string;
   url?: string;
-  /** HMAC key of the HTTP sink's signature header. */
+  /** HMAC key of the HTTP sink's signature header (BACKEND_SIGNING_SECRET). */
   signingSecret?: string;
+  /** BACKEND_SIGNING_SECRET_PREVIOUS: also signs while set, for a rotation. */
+  previousSigningSecret?: string;
 }
 
 export function createDataSink(settings: DataSinkSettings): DataSink {
   return settings.url
-    ? new HttpSink({ url: settings.url, hmacSecret: settings.signingSecret ?? '' })
+    ? new HttpSink({
+        url: settings.url,
+        hmacSecret: settings.signingSecret ?? '',
+        previousHmacSecret: settings.previousSigningSecret,
+      })
     : new DirectorySink(settings.dir);
 }
 

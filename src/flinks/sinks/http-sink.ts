@@ -3,13 +3,15 @@ import { abortableSleep, abortReason } from '../abortable-sleep';
 import { type DataRecord, type DataSink, type DataSinkWriteOptions } from './data-sink';
 import { DataSinkError } from './data-sink-error';
 import { serializeRecord } from './serialize-record';
-import { SIGNATURE_HEADER, signBody } from './signature';
+import { SIGNATURE_HEADER, signatureHeader, type SigningSecrets } from './signature';
 
 export interface HttpSinkOptions {
   /** The backend endpoint receiving `POST` JSON `{ loginId, requestId, fetchedAt, body }`. */
   url: string;
-  /** Key of the HMAC-SHA256 in `x-flinks-refresh-signature: sha256=<hex>`. */
+  /** Key of the HMAC-SHA256 in `x-flinks-refresh-signature: t=<unix seconds>,v1=<hex>` (see signature.ts). */
   hmacSecret: string;
+  /** While set, a second `v1=` signed with it, so a backend still on the old secret verifies during a rotation. */
+  previousHmacSecret?: string;
   /** Per attempt, headers and body included. Default 30 s. */
   timeoutMs?: number;
   /** Extra attempts after the first for 5xx / 408 / 429 / network / timeout. Default 3. */
@@ -22,15 +24,16 @@ export interface HttpSinkOptions {
 /**
  * POSTs each record to a backend, signed, with `idempotency-key: <requestId>` so the backend can drop the
  * duplicates our retries (and the activity's) produce. Returns the `Location` header when the backend
- * sends one, else the URL. Owns a keep-alive undici Pool for the backend origin; `close()` releases it.
+ * sends one, else the URL, either without credentials, query or fragment: the location goes into activity results,
+ * so into workflow histories, and a token in DATA_SINK_URL must not. Owns a keep-alive undici Pool for the backend
+ * origin; `close()` releases it.
  */
 export class HttpSink implements DataSink {
   private readonly pool: Pool;
   private readonly path: string;
-  private readonly url: string;
-  /** For messages: origin and path only (a query string could carry a token). */
+  /** For messages and locations: origin and path only (userinfo or a query string could carry a token). */
   private readonly safeUrl: string;
-  private readonly hmacSecret: string;
+  private readonly secrets: SigningSecrets;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly baseDelayMs: number;
@@ -41,11 +44,12 @@ export class HttpSink implements DataSink {
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw new TypeError('HttpSink: url must be http(s)');
     if (!options.hmacSecret) throw new TypeError('HttpSink: hmacSecret is required');
-    this.url = url.toString();
-    this.safeUrl = `${url.origin}${url.pathname}`;
+    this.safeUrl = withoutSecrets(url);
     this.path = `${url.pathname}${url.search}`;
     this.pool = new Pool(url.origin, { keepAliveTimeout: 30_000 });
-    this.hmacSecret = options.hmacSecret;
+    this.secrets = options.previousHmacSecret
+      ? [options.hmacSecret, options.previousHmacSecret]
+      : [options.hmacSecret];
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 3;
     this.baseDelayMs = options.retryBaseDelayMs ?? 500;
@@ -54,12 +58,13 @@ export class HttpSink implements DataSink {
 
   async write(record: DataRecord, options: DataSinkWriteOptions = {}): Promise<{ location: string }> {
     const payload = serializeRecord(record, 'HttpSink');
-    const headers = {
-      'content-type': 'application/json',
-      [SIGNATURE_HEADER]: signBody(payload, this.hmacSecret),
-      'idempotency-key': record.requestId,
-    };
     for (let attempt = 0; ; attempt += 1) {
+      // Signed per attempt: a retry after backoff carries a fresh timestamp, well within the receiver's tolerance.
+      const headers = {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signatureHeader(payload, this.secrets),
+        'idempotency-key': record.requestId,
+      };
       const outcome = await this.attempt(payload, headers, options.signal);
       if ('location' in outcome) return outcome;
       const error = outcome.error;
@@ -90,13 +95,7 @@ export class HttpSink implements DataSink {
       await response.body.text();
       const status = response.statusCode;
       if (status >= 200 && status < 300) {
-        const location = response.headers['location'];
-        return {
-          location:
-            typeof location === 'string' && location !== ''
-              ? new URL(location, this.url).toString()
-              : this.url,
-        };
+        return { location: this.locationOf(response.headers['location']) };
       }
       const retryable = status >= 500 || status === 408 || status === 429;
       const retryAfterMs = retryAfter(response.headers['retry-after'], this.maxDelayMs);
@@ -119,10 +118,22 @@ export class HttpSink implements DataSink {
     }
   }
 
+  /** The backend's Location resolved against the sink URL, else the sink URL; never with secrets. */
+  private locationOf(header: string | string[] | undefined): string {
+    if (typeof header !== 'string' || header === '') return this.safeUrl;
+    // A Location that does not parse is no reason to send the record again: it was stored.
+    return URL.canParse(header, this.safeUrl) ? withoutSecrets(new URL(header, this.safeUrl)) : this.safeUrl;
+  }
+
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
+}
+
+/** Origin and path: no userinfo, query or fragment, any of which may carry a credential. */
+function withoutSecrets(url: URL): string {
+  return `${url.origin}${url.pathname}`;
 }
 
 function retryAfter(header: string | string[] | undefined, maxMs: number): number | undefined {
