@@ -102,6 +102,10 @@ export async function createWorkers(
       // per-request bound is each process's share of FLINKS_MAX_RPS, kept by the fleet gate below.
       maxTaskQueueActivitiesPerSecond: flinksActivitiesPerSecond(config.flinks.maxRps),
       maxConcurrentActivityTaskExecutions: config.flinks.maxConcurrency,
+      // A live refresh heartbeats that its Authorize is about to go, then the session's requestId: the SDK's default
+      // throttle (80% of the 1-minute timeout) could hold the requestId 48 s, and a worker killed meanwhile would
+      // leave the retry only LIVE_SESSION_LOST instead of a resumable session. Only live refreshes heartbeat.
+      maxHeartbeatThrottleInterval: '2s',
       ...overrides.workerOptions?.flinks,
     });
     const fleetGate = activities.flinksLimiter

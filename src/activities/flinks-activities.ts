@@ -6,7 +6,6 @@ import {
   type CachedCallOutcome,
   type DeliveryResult,
   type FetchOutcome,
-  type FlinksFailure,
   type LiveRefreshOutcome,
 } from '../domain/refresh-outcomes';
 import { packIneligible, type PackedIneligibleList } from '../domain/routine-shards';
@@ -16,12 +15,12 @@ import {
   type DataSink,
   DataSinkError,
   deliverAccountsDetail,
-  FlinksApiError,
   type FlinksClient,
   summarizeAccountsDetailOf,
 } from '../flinks';
 import { flinksStep, retryableFailure } from './flinks-failure';
 import { withHeartbeats } from './heartbeats';
+import { earlierLiveLogin, type LiveLoginProgress, lostLiveSession, sendLiveAuthorize } from './live-login';
 
 export interface FlinksActivityDeps {
   flinks: FlinksClient;
@@ -181,57 +180,31 @@ export function createFlinksActivities({ flinks, sink }: FlinksActivityDeps) {
     },
 
     /**
-     * A manual (live) refresh: Authorize with MostRecentCached=false and Save=true, then the data call.
-     * The session's requestId is heartbeated, so a retry after a worker crash resumes polling that same
-     * session instead of opening a second live session at the bank.
+     * A manual (live) refresh: Authorize with MostRecentCached=false and Save=true, then the data call. The live
+     * Authorize is sent at most once over all attempts (see live-login.ts); the session's requestId is heartbeated, so
+     * a retry after a worker crash resumes polling that same session instead of opening a second one at the bank.
      */
     async flinksLiveRefresh(input: { loginId: string }): Promise<LiveRefreshOutcome> {
-      const resumed = resumableRequestId();
-      let requestId = resumed;
+      const { attempt, heartbeatDetails } = activityInfo();
+      const earlier = earlierLiveLogin(attempt, heartbeatDetails);
+      let requestId = earlier.requestId;
       if (requestId === null) {
-        let failedAt: string | null = null;
-        const auth = await flinksStep('authorize', () =>
-          flinks
-            .authorize({ loginId: input.loginId, mostRecentCached: false, save: true }, { signal: signal() })
-            .catch((error: unknown) => {
-              if (error instanceof FlinksApiError) failedAt = error.endpoint;
-              throw error;
-            }),
-        );
-        if (!auth.ok) {
-          if (auth.failure.code === 'CONCURRENT_SESSION' && activityInfo().attempt > 1) {
-            // Most likely the worker of an earlier attempt died after Flinks opened its live session and before the
-            // session's requestId reached Temporal: the open session is ours, and logging in again once it expires
-            // (8 minutes) would be a second live login tonight. Retrying until then would only end later.
-            return {
-              kind: 'failed',
-              error: {
-                ...auth.failure,
-                code: 'LIVE_SESSION_LOST',
-                message: `${auth.failure.message} (most likely the live session an earlier attempt opened, whose requestId was lost)`,
-              },
-            };
-          }
-          if (auth.transient && retryLiveLogin(auth.failure, failedAt)) throw retryableFailure(auth.failure);
-          return { kind: 'failed', error: auth.failure };
-        }
-        if (auth.value.kind === 'mfa-required')
-          return { kind: 'mfa-required', requestId: auth.value.requestId };
-        requestId = auth.value.requestId;
+        if (earlier.authorizeSent) return { kind: 'failed', error: lostLiveSession(attempt) };
+        const auth = await sendLiveAuthorize(flinks, input.loginId, signal());
+        if (auth.kind === 'failed') return auth;
+        if (auth.kind === 'mfa-required') return { kind: 'mfa-required', requestId: auth.requestId };
+        requestId = auth.requestId;
       }
       const sessionId = requestId;
       const data = await withHeartbeats(
-        () => ({ requestId: sessionId }),
+        (): LiveLoginProgress => ({ requestId: sessionId, authorizeSent: true }),
         () => flinksStep('data', () => deliver(input.loginId, sessionId)),
         { recordNow: true },
       );
       if (!data.ok) {
-        if (resumed !== null && DEAD_SESSION_CODES.has(data.failure.code)) {
-          // The resumed session died while we were down: the next attempt must authorize afresh.
-          Context.current().heartbeat({ requestId: null });
+        // A dead session cannot be polled again, and a new one would be a second login at the bank tonight.
+        if (data.transient && !DEAD_SESSION_CODES.has(data.failure.code))
           throw retryableFailure(data.failure);
-        }
-        if (data.transient) throw retryableFailure(data.failure);
         return { kind: 'failed', error: data.failure };
       }
       return { kind: 'refreshed', requestId: sessionId, ...data.value };
@@ -297,28 +270,4 @@ function isNewer(lastRefresh: string | null, deliveredRefreshAt: string | null):
     lastRefresh !== null &&
     (deliveredRefreshAt === null || Date.parse(lastRefresh) > Date.parse(deliveredRefreshAt))
   );
-}
-
-/**
- * A live login reaches the bank: retrying one that the bank answered (RETRY_LATER, AGGREGATION_ERROR,
- * maintenance) would log the user in again and again in one night. Only retry when the request never got a
- * bank's answer: no HTTP answer, throttling, a busy card, a garbled token. A garbled answer from /Authorize itself
- * is still an answer: Flinks may have logged in at the bank and opened a session we cannot read.
- */
-const RETRYABLE_LIVE_LOGIN_CODES = new Set(['TOO_MANY_REQUESTS', 'CONCURRENT_SESSION', 'CARD_IN_USE']);
-function retryLiveLogin(failure: FlinksFailure, endpoint: string | null): boolean {
-  if (failure.httpStatus === null) return true;
-  if (failure.code === 'MALFORMED_RESPONSE') return endpoint !== 'Authorize';
-  return RETRYABLE_LIVE_LOGIN_CODES.has(failure.code);
-}
-
-/** The live session an earlier attempt of this activity opened, if it heartbeated one. */
-function resumableRequestId(): string | null {
-  if (activityInfo().attempt <= 1) return null;
-  const details: unknown = activityInfo().heartbeatDetails;
-  if (typeof details === 'object' && details !== null && 'requestId' in details) {
-    const { requestId } = details as { requestId: unknown };
-    return typeof requestId === 'string' && requestId.length > 0 ? requestId : null;
-  }
-  return null;
 }

@@ -44,6 +44,14 @@ const DEFAULTS = {
   maxResponseBytes: 128 * 1024 * 1024,
 } as const;
 
+export interface AuthorizeCallOptions extends CallOptions {
+  /**
+   * Called when the Authorize itself (not the token call before it) has passed the rate limiter and is handed to the
+   * connection: until then, it provably has not reached Flinks.
+   */
+  onSend?: () => void;
+}
+
 type DataEndpoints =
   | { sync: 'GetAccountsDetail'; async: 'GetAccountsDetailAsync' }
   | { sync: 'GetAccountsSummary'; async: 'GetAccountsSummaryAsync' };
@@ -115,14 +123,22 @@ export class FlinksClient {
    * answer (`requestId` + `securityResponses`). Each call spends a fresh authorize token: they are
    * single-use, and the MFA answer is a new /Authorize call like any other.
    */
-  async authorize(request: AuthorizeRequest, options: CallOptions = {}): Promise<AuthorizeResult> {
+  async authorize(request: AuthorizeRequest, options: AuthorizeCallOptions = {}): Promise<AuthorizeResult> {
     const endpoint = 'Authorize';
     const body = authorizeBody(request);
     const knownRequestId = 'requestId' in request ? request.requestId : null;
-    const token = await this.generateAuthorizeToken(options);
+    const { onSend, ...callOptions } = options;
+    const token = await this.generateAuthorizeToken(callOptions);
     const response = await this.send(
-      { endpoint, method: 'POST', headers: { 'flinks-auth-key': token }, body, requestId: knownRequestId },
-      options,
+      {
+        endpoint,
+        method: 'POST',
+        headers: { 'flinks-auth-key': token },
+        body,
+        requestId: knownRequestId,
+        ...(onSend === undefined ? {} : { onSend }),
+      },
+      callOptions,
     );
     const context = { endpoint, requestId: knownRequestId } as const;
     if (response.status === 200) {

@@ -30,6 +30,8 @@ export interface TransportRequest {
   signal?: AbortSignal;
   /** Only for error messages of network failures / timeouts (the body had no chance to say). */
   requestId?: string | null;
+  /** Called once the limiter has let the request through, just before it is handed to the connection. */
+  onSend?: () => void;
 }
 
 export interface TransportResponse {
@@ -90,6 +92,7 @@ export class FlinksTransport {
       headers['content-type'] = 'application/json';
     }
     this.logger.debug(`Flinks ${request.method} ${request.endpoint}`, { endpoint: request.endpoint });
+    request.onSend?.();
     try {
       const response = await this.pool.request({
         path,

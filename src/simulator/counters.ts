@@ -21,6 +21,8 @@ export const faultKinds = [
   'too-many-requests',
   'malformed',
   'expired-request-id',
+  'lost-answer',
+  'slow-answer',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 

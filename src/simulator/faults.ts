@@ -18,6 +18,14 @@ export const faultsSchema = z
     hangMs: durationMs.optional(),
     /** The next N requests get 401 TOO_MANY_REQUESTS. */
     tooManyRequestsBurst: z.number().int().min(0).max(1_000_000).optional(),
+    /**
+     * Share of requests processed in full (a live Authorize logs in at the bank, opens its session and is counted)
+     * whose answer is then lost: the connection is destroyed instead of answered.
+     */
+    lostAnswerRate: rate.optional(),
+    /** Share of requests processed at once but answered only after `slowAnswerMs`: a slow bank. */
+    slowAnswerRate: rate.optional(),
+    slowAnswerMs: durationMs.optional(),
     /** Share of Async polls whose RequestId expires just before the poll is handled. */
     expireRequestIdsMidPollRate: rate.optional(),
     /** Limit the faults to these endpoint names (e.g. `Authorize`, `GetAccountsDetailAsync`). */
@@ -27,6 +35,8 @@ export const faultsSchema = z
 export type Faults = z.infer<typeof faultsSchema>;
 
 export const DEFAULT_HANG_MS = 10 * MINUTE_MS;
+/** Past the product's 1-minute heartbeat timeout. */
+export const DEFAULT_SLOW_ANSWER_MS = 90_000;
 
 const pollEndpoints = new Set(['GetAccountsDetailAsync', 'GetAccountsSummaryAsync']);
 
@@ -36,9 +46,20 @@ export interface FaultDecision {
   reject: 'TOO_MANY_REQUESTS' | 'AGGREGATION_ERROR' | null;
   expireRequestId: boolean;
   malformed: boolean;
+  /** What happens to the answer once the request was processed: sent, held `slowAnswerMs` first, or lost. */
+  answer: 'sent' | 'slow' | 'lost';
+  slowAnswerMs: number;
 }
 
-const noFault: FaultDecision = { delayMs: 0, hangMs: 0, reject: null, expireRequestId: false, malformed: false };
+const noFault: FaultDecision = {
+  delayMs: 0,
+  hangMs: 0,
+  reject: null,
+  expireRequestId: false,
+  malformed: false,
+  answer: 'sent',
+  slowAnswerMs: 0,
+};
 
 /** Decides, per request and from its own seeded stream, which injected faults apply. */
 export class FaultInjector {
@@ -77,6 +98,13 @@ export class FaultInjector {
     }
     const expireRequestId = pollEndpoints.has(endpoint) && this.prng.chance(f.expireRequestIdsMidPollRate ?? 0);
     const malformed = this.prng.chance(f.malformedRate ?? 0);
-    return { delayMs, hangMs, reject, expireRequestId, malformed };
+    // Drawn after the others (and only when armed), so seeded runs of the older faults keep their stream.
+    const answer = this.prng.chance(f.lostAnswerRate ?? 0)
+      ? 'lost'
+      : this.prng.chance(f.slowAnswerRate ?? 0)
+        ? 'slow'
+        : 'sent';
+    const slowAnswerMs = answer === 'slow' ? (f.slowAnswerMs ?? DEFAULT_SLOW_ANSWER_MS) : 0;
+    return { delayMs, hangMs, reject, expireRequestId, malformed, answer, slowAnswerMs };
   }
 }

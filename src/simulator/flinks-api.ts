@@ -115,7 +115,18 @@ export async function serveApi(
       world.counters.fault('expired-request-id');
       world.sessions.forget(requestId);
     }
-    reply(res, entry, route.handler({ world, req: apiReq, now, entry }), fault.malformed);
+    const answer = route.handler({ world, req: apiReq, now, entry });
+    if (fault.answer === 'lost') {
+      // Processed, then the connection drops before a byte of the answer: the client cannot tell what happened.
+      world.counters.fault('lost-answer');
+      req.socket.destroy();
+      return;
+    }
+    if (fault.answer === 'slow') {
+      world.counters.fault('slow-answer');
+      if (!(await waits.wait(fault.slowAnswerMs, res))) return;
+    }
+    reply(res, entry, answer, fault.malformed);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     reply(res, entry, errorReply(failure('AGGREGATION_ERROR', `Simulator error: ${message}`)));

@@ -84,6 +84,43 @@ describe('simulator fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
   });
 
+  it('loses the answer of a processed live Authorize: the login happened, the client gets a dropped connection', async () => {
+    await sim.admin.setFaults({ lostAnswerRate: 1, endpoints: ['Authorize'] });
+    await expect(http.live(loginId)).rejects.toThrow();
+    await sim.admin.clearFaults();
+    const counters = await sim.admin.counters();
+    expect(counters.byCard[loginId]?.['authorize-live']).toBe(1);
+    expect(Object.values(counters.liveRefreshesByCardAndNight[loginId] ?? {})).toEqual([1]);
+    expect(counters.faultsInjected['lost-answer']).toBe(1);
+    // The session it opened is live at Flinks: the card is busy with it.
+    expect((await http.live(loginId)).body).toMatchObject({ FlinksCode: 'CONCURRENT_SESSION' });
+  });
+
+  it('answers a slow request late, having processed it at once', async () => {
+    await sim.admin.setFaults({ slowAnswerRate: 1, slowAnswerMs: 300, endpoints: ['Authorize'] });
+    const started = Date.now();
+    const answered = http.live(loginId);
+    // Processed on arrival: the bank login is counted before the answer leaves.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(Object.values((await sim.admin.counters()).liveRefreshesByCardAndNight[loginId] ?? {})).toEqual([1]);
+    expect((await answered).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+    expect((await sim.admin.counters()).faultsInjected['slow-answer']).toBe(1);
+  });
+
+  it('drops a slow answer whose client gave up', async () => {
+    await sim.admin.setFaults({ slowAnswerRate: 1, slowAnswerMs: 60_000, endpoints: ['GetNightlyRefreshStatus'] });
+    await expect(
+      fetch(`${sim.baseUrl}/GetNightlyRefreshStatus`, {
+        headers: { authorization: `Bearer ${SECRET}` },
+        signal: AbortSignal.timeout(100),
+      }),
+    ).rejects.toThrow();
+    const closing = Date.now();
+    await sim.close();
+    expect(Date.now() - closing).toBeLessThan(1_000);
+  });
+
   it('answers a burst of 401 TOO_MANY_REQUESTS, then recovers', async () => {
     await sim.admin.setFaults({ tooManyRequestsBurst: 2 });
     const statuses: [number, string | undefined][] = [];
