@@ -14,7 +14,7 @@ import {
   type FlinksFailure,
   type LiveRefreshOutcome,
 } from './refresh-outcomes';
-import { laterIso, MINUTE_MS, toIso, toMs } from './time';
+import { laterIso, MINUTE_MS, notAfter, toIso, toMs } from './time';
 
 export interface Transition {
   state: CardState;
@@ -83,7 +83,10 @@ function withSuccess(
   return {
     ...state,
     status: settledStatus(state),
-    lastSuccessfulRefreshAt: laterIso(state.lastSuccessfulRefreshAt, lastRefresh ?? toIso(nowMs)),
+    lastSuccessfulRefreshAt: laterIso(
+      state.lastSuccessfulRefreshAt,
+      notAfter(lastRefresh, nowMs) ?? toIso(nowMs),
+    ),
     deliveredRefreshAt: laterIso(state.deliveredRefreshAt, delivered),
     lastError: null,
     pendingRequestId: null,
@@ -123,7 +126,10 @@ function cachedCallTransition(
     {
       ...attempted,
       lastCachedCallAt: toIso(nowMs),
-      lastSuccessfulRefreshAt: laterIso(attempted.lastSuccessfulRefreshAt, outcome.lastRefresh),
+      lastSuccessfulRefreshAt: laterIso(
+        attempted.lastSuccessfulRefreshAt,
+        notAfter(outcome.lastRefresh, nowMs),
+      ),
     },
     outcome,
     nowMs,

@@ -19,6 +19,14 @@ export function laterIso(a: string | null, b: string | null): string | null {
   return toMs(a) >= toMs(b) ? a : b;
 }
 
+/**
+ * An instant someone else's clock reported (Flinks' LastRefresh), no later than ours: a time in the future would
+ * pin a window open that Flinks itself will close.
+ */
+export function notAfter(iso: string | null, nowMs: number): string | null {
+  return iso !== null && toMs(iso) > nowMs ? toIso(nowMs) : iso;
+}
+
 /** "3d 4h", "5h 12m", "40s": compact and readable in the Web UI. */
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';

@@ -313,9 +313,9 @@ function futureProperty(future: Partial<typeof NO_FUTURE>, example: LifeSpec, we
 }
 
 describe('known bugs (fast-check)', () => {
-  // fixed by finding 4: onWebhookRefresh keeps a LastRefresh of 2099 as the last success, so the card's success
-  // window and stale-data check are pinned decades ahead.
-  test.failing('a webhook never puts lastSuccessfulRefreshAt in the future', () => {
+  // Was a bug (issue 12, finding 4): onWebhookRefresh kept a LastRefresh of 2099 as the last success, pinning the
+  // card's success window and stale-data check decades ahead. withSuccess now takes no LastRefresh after now.
+  test('a webhook never puts lastSuccessfulRefreshAt in the future', () => {
     futureProperty(
       { webhook: true },
       life({}, [
@@ -332,11 +332,9 @@ describe('known bugs (fast-check)', () => {
     );
   });
 
-  // BUG: a LastRefresh ahead of the worker's clock in a cached call's, live refresh's or fetch's answer is kept as
-  // the last success (afterCachedCall, withSuccess in card-transitions.ts): Flinks' clock or a broken answer pins
-  // the success window ahead, and no stale-data or window-expired refresh happens until then. Finding 4's clamp
-  // belongs there too.
-  test.failing('a Flinks answer never puts lastSuccessfulRefreshAt in the future', () => {
+  // Was a bug: a LastRefresh ahead of the worker's clock in a cached call's, live refresh's or fetch's answer was
+  // kept as the last success (afterCachedCall, withSuccess), pinning the success window ahead. Now clamped to now.
+  test('a Flinks answer never puts lastSuccessfulRefreshAt in the future', () => {
     futureProperty(
       { api: true },
       life({}, [

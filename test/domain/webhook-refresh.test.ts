@@ -31,3 +31,16 @@ describe('onWebhookRefresh', () => {
     expect(onWebhookRefresh(gone, iso(T0 + DAY_MS), T0 + DAY_MS)).toBe(gone);
   });
 });
+
+test('a LastRefresh ahead of the clock counts as now, never as the future (issue 12, finding 4)', () => {
+  const now = Date.parse('2026-12-03T12:00:00Z');
+  const state = onWebhookRefresh(
+    initialCardState(
+      { loginId: '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f', connectedAt: '2026-12-01T00:00:00Z' },
+      now,
+    ),
+    '2099-01-01T00:00:00Z',
+    now,
+  );
+  expect(state.lastSuccessfulRefreshAt).toBe(new Date(now).toISOString());
+});
