@@ -238,6 +238,7 @@ export function afterSetScheduledRefresh(
   op: Extract<Operation, { kind: 'set-scheduled-refresh' }>,
   outcome: ApiCallOutcome,
   nowMs: number,
+  legacy: LegacyBehaviour = {},
 ): Transition {
   const attempted: CardState =
     op.purpose === 'abandon' ? { ...state, lastTimerAttemptAt: toIso(nowMs) } : state;
@@ -254,7 +255,10 @@ export function afterSetScheduledRefresh(
     ...attempted,
     scheduledRefresh: false,
     status: 'unscheduled',
-    abandoned: op.purpose === 'abandon',
+    // Only what we turned off ourselves is turned on again when the user comes back, never what the backend did.
+    abandoned:
+      op.purpose === 'abandon' &&
+      (legacy.abandonsWhatTheBackendTurnedOff || state.scheduledRefresh || state.abandoned),
     pendingRequestId: op.purpose === 'abandon' ? null : attempted.pendingRequestId,
     pendingRequestAt: op.purpose === 'abandon' ? null : attempted.pendingRequestAt,
     awaitingUserSince: null,
@@ -328,6 +332,8 @@ export type NightlyDecision =
 export interface LegacyBehaviour {
   /** Before the fix an errored card whose scheduled refresh is off still took the routine's calls. */
   routineRefreshesUnscheduled?: boolean;
+  /** Before the fix abandoning marked a card whose scheduled refresh the backend had turned off as ours to restore. */
+  abandonsWhatTheBackendTurnedOff?: boolean;
 }
 
 export function onNightlyStatus(

@@ -358,7 +358,14 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
             ]),
           (error) => ({ kind: 'failed' as const, error }),
         );
-        return afterSetScheduledRefresh(state, op, outcome, Date.now());
+        return fixedUnlessReplaying(
+          ABANDON_KEEPS_BACKEND_CHOICE_PATCH,
+          afterSetScheduledRefresh(state, op, outcome, Date.now()),
+          () =>
+            afterSetScheduledRefresh(state, op, outcome, Date.now(), {
+              abandonsWhatTheBackendTurnedOff: true,
+            }),
+        );
       }
       case 'disconnect': {
         if (op.deleteData) {
@@ -587,6 +594,9 @@ export const RESUME_SESSION_PATCH = 'card-refresh-resumes-session-any-status';
 
 /** Marks runs where the routine leaves a card whose scheduled refresh is off alone, even an errored one. */
 export const ROUTINE_SKIPS_UNSCHEDULED_PATCH = 'card-routine-skips-unscheduled';
+
+/** Marks runs where abandoning a card whose scheduled refresh the backend turned off leaves it off on reconnect. */
+export const ABANDON_KEEPS_BACKEND_CHOICE_PATCH = 'card-abandon-keeps-backend-choice';
 
 /**
  * A domain fix whose result differs from the legacy behaviour changes the card's commands: the fixed result, unless

@@ -312,7 +312,7 @@ function futureProperty(future: Partial<typeof NO_FUTURE>, example: LifeSpec, we
   );
 }
 
-describe('known bugs (fast-check)', () => {
+describe('bugs the properties found, fixed since (fast-check)', () => {
   // Was a bug (issue 12, finding 4): onWebhookRefresh kept a LastRefresh of 2099 as the last success, pinning the
   // card's success window and stale-data check decades ahead. withSuccess now takes no LastRefresh after now.
   test('a webhook never puts lastSuccessfulRefreshAt in the future', () => {
@@ -400,12 +400,11 @@ describe('known bugs (fast-check)', () => {
     },
   );
 
-  // BUG: abandonment marks the card `abandoned` even when it was the backend, not the abandonment, that had turned
-  // scheduled refresh off (a Refresh met MFA on an unscheduled card, nobody came for 30 days): the user's later
-  // reconnect then turns scheduled refresh back on at Flinks (afterFetch), against the backend's request. Fix:
-  // afterSetScheduledRefresh sets abandoned only when scheduled refresh was on (or already abandoned); it changes
-  // commands, so behind a wf.patched in the workflow.
-  test.failing.each(policies)(
+  // Was a bug: abandonment marked the card `abandoned` even when it was the backend, not the abandonment, that had
+  // turned scheduled refresh off (a Refresh met MFA on an unscheduled card, nobody came for 30 days): the user's
+  // later reconnect then turned scheduled refresh back on at Flinks, against the backend's request. Now
+  // afterSetScheduledRefresh marks it only when scheduled refresh was on (ABANDON_KEEPS_BACKEND_CHOICE_PATCH).
+  test.each(policies)(
     'under %s, scheduled refresh the backend turned off stays off',
     (_name, policy) => {
       const example = life({ scheduledRefresh: false }, [
