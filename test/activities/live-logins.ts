@@ -8,7 +8,11 @@ export const SECOND_AUTHORIZE = 'sent a second live Authorize' as const;
 
 export async function connectedCard(world: RoutineWorld): Promise<string> {
   const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
-  await world.cards.connect(loginId, { institution: 'FlinksCapital' });
+  // A press here may outwait the heartbeat timeout (a 65 s Authorize): give it longer than refreshNow's 60 s bound.
+  await world.cards.connect(loginId, {
+    institution: 'FlinksCapital',
+    policy: { refreshNowAnswerWithinMs: 180_000 },
+  });
   return loginId;
 }
 
