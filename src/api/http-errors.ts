@@ -23,6 +23,12 @@ export class ValidationError extends HttpError {
   readonly status = 400;
 }
 
+/** 400: the request line's target is no path or URL (`//x:99999`, `*`, `host:port`): nothing was routed. */
+export class InvalidRequestTargetError extends HttpError {
+  override readonly name = 'InvalidRequestTargetError';
+  readonly status = 400;
+}
+
 /** 400: the body is not JSON. */
 export class MalformedJsonError extends HttpError {
   override readonly name = 'MalformedJsonError';

@@ -5,8 +5,10 @@ import { type FlinksRefreshClient } from '../client';
 import { type DataSink, type FlinksLogger, silentLogger } from '../flinks';
 import { requireBearer } from './bearer';
 import { cardRoutes } from './card-routes';
+import { BAD_REQUEST_TARGET_MESSAGE, parseRequestTarget } from '../security/request-target';
 import { errorReply } from './error-reply';
 import { healthRoute } from './health-route';
+import { InvalidRequestTargetError } from './http-errors';
 import { readJsonBody } from './json-body';
 import { pageTokenSeal } from './page-token';
 import { type Reply, Router } from './router';
@@ -72,12 +74,27 @@ export function createApiServer(deps: ApiDeps): ApiServer {
   ]);
   const guardWebhook = webhookGuard({ ...deps.webhooks, apiToken: deps.token });
 
-  const serve = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+  const serve = async (req: IncomingMessage, url: URL | null): Promise<Reply> => {
+    if (url === null) throw new InvalidRequestTargetError(BAD_REQUEST_TARGET_MESSAGE);
     const { route, params } = router.match(req.method ?? 'GET', url.pathname);
     if (route.auth === 'token') requireBearer(req, deps.token);
     else if (route.auth === 'webhook') guardWebhook(req, url);
     const limit = route.bodyLimitBytes ?? bodyLimit;
     return route.handle({ req, url, params, body: () => readJsonBody(req, limit) });
+  };
+
+  // Everything a request carries is read in here, where a throw becomes an answer: a throw in the listener itself
+  // would end the process.
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = parseRequestTarget(req.url);
+    const context = { method: req.method ?? '?', path: url?.pathname ?? '(not a path)' };
+    await serve(req, url)
+      .catch((error: unknown) => errorReply(error, log, context))
+      .then((reply) => send(req, res, reply))
+      .catch((error: unknown) => {
+        log.error('could not answer a request', { ...context, error: String(error) });
+        res.destroy();
+      });
   };
 
   const headersMs = deps.timeouts?.headersMs ?? 10_000;
@@ -89,17 +106,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       // How often Node checks the two timeouts above (default 30 s would let them overrun by that much).
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersMs / 4))),
     },
-    (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://api');
-      const context = { method: req.method ?? '?', path: url.pathname };
-      serve(req, url)
-        .catch((error: unknown) => errorReply(error, log, context))
-        .then((reply) => send(req, res, reply))
-        .catch((error: unknown) => {
-          log.error('could not answer a request', { ...context, error: String(error) });
-          res.destroy();
-        });
-    },
+    (req, res) => void answer(req, res).catch(() => res.destroy()),
   );
   server.keepAliveTimeout = deps.timeouts?.keepAliveMs ?? 5_000;
   // A malformed request line or headers, or a timed-out slow client: a bare 400/408 and close, as Node does.
