@@ -62,6 +62,8 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** Peers whose X-Forwarded-For is believed (a TLS-terminating proxy in front of the API). */
   trustedProxies: string[];
+  /** How many proxies stand in front of the API, the peer included: the client is the hop right before them. */
+  trustedProxyHops: number;
   webhook: {
     /** Shared secret Flinks sends as `?token=` (the URL given to Flinks support); unset = no secret check. */
     secret?: string;
@@ -137,6 +139,7 @@ const QUOTABLE = new Set([
   'WEBHOOK_BODY_LIMIT',
   'WEBHOOK_ALLOWED_IPS',
   'API_TRUSTED_PROXIES',
+  'API_TRUSTED_PROXY_HOPS',
   'CODEC_SERVER_HOST',
   'CODEC_SERVER_PORT',
   'CODEC_CORS_ORIGIN',
@@ -291,6 +294,7 @@ const envSchema = z.object({
   }),
   API_BODY_LIMIT: byteSize('64kb'),
   API_TRUSTED_PROXIES: ipList,
+  API_TRUSTED_PROXY_HOPS: positiveNumber(1, { integer: true }),
   WEBHOOK_SECRET: secretToken,
   WEBHOOK_ALLOWED_IPS: ipList,
   WEBHOOK_BODY_LIMIT: byteSize('32mb'),
@@ -345,6 +349,12 @@ export function loadConfig(
       message: `is required when CODEC_SERVER_HOST is not a loopback address (got ${JSON.stringify(codecHost)})`,
     });
   }
+  if (env.API_TRUSTED_PROXY_HOPS?.trim() && !env.API_TRUSTED_PROXIES?.trim()) {
+    problems.push({
+      variable: 'API_TRUSTED_PROXY_HOPS',
+      message: 'has no effect without API_TRUSTED_PROXIES (the proxies whose X-Forwarded-For is believed)',
+    });
+  }
   const [first, ...rest] = problems;
   if (first || !parsed.success)
     throw new ConfigError(first ? [first, ...rest] : [{ variable: 'environment', message: 'is invalid' }]);
@@ -396,6 +406,7 @@ export function loadConfig(
       port: e.API_PORT,
       bodyLimitBytes: e.API_BODY_LIMIT,
       trustedProxies: e.API_TRUSTED_PROXIES,
+      trustedProxyHops: e.API_TRUSTED_PROXY_HOPS,
       webhook: {
         secret: e.WEBHOOK_SECRET,
         allowedIps: e.WEBHOOK_ALLOWED_IPS,

@@ -16,6 +16,7 @@ export function createConfiguredApiServer(
       secret: config.api.webhook.secret,
       allowedIps: config.api.webhook.allowedIps,
       trustedProxies: config.api.trustedProxies,
+      trustedProxyHops: config.api.trustedProxyHops,
     },
   });
 }

@@ -13,6 +13,8 @@ export interface WebhookGuardOptions {
   allowedIps?: readonly string[];
   /** API_TRUSTED_PROXIES: peers whose X-Forwarded-For names the real caller (a TLS-terminating proxy). */
   trustedProxies?: readonly string[];
+  /** API_TRUSTED_PROXY_HOPS: proxies in front of the API, the peer included. Default 1. */
+  trustedProxyHops?: number;
   /** API_TOKEN: what the route asks for when neither a secret nor an allow-list is configured. */
   apiToken: string;
 }
@@ -26,13 +28,18 @@ export const WEBHOOK_TOKEN_HEADER = 'x-webhook-token';
 export function webhookGuard(options: WebhookGuardOptions): (req: IncomingMessage, url: URL) => void {
   const allowed = options.allowedIps?.length ? ipMatcher(options.allowedIps) : null;
   const trusted = ipMatcher(options.trustedProxies ?? []);
+  const hops = options.trustedProxyHops ?? 1;
   const { secret } = options;
   return (req, url) => {
     if (allowed) {
-      const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted);
-      if (address === null || !allowed(address)) {
-        throw new ForbiddenError(`Webhooks are not accepted from ${address ?? 'an unknown address'}`);
+      const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted, hops);
+      if (address === null) {
+        throw new ForbiddenError(
+          'Webhooks are not accepted from a caller whose address X-Forwarded-For does not give ' +
+            '(a hop is not an IP, or fewer hops than API_TRUSTED_PROXY_HOPS)',
+        );
       }
+      if (!allowed(address)) throw new ForbiddenError(`Webhooks are not accepted from ${address}`);
     }
     if (secret !== undefined) {
       const header = req.headers[WEBHOOK_TOKEN_HEADER];

@@ -187,4 +187,34 @@ describe('the shared secret and the IP allow-list', () => {
       await behindProxy.api.close();
     }
   });
+
+  test("behind a trusted proxy, a hop with a port or one that is no IP never lets the client's own claim through", async () => {
+    const { payload } = await cardAndWebhook();
+    const start = (hops?: number) =>
+      startApi({
+        cards: world.cards,
+        sink: new DirectorySink(world.config.dataSink.dir),
+        webhooks: { allowedIps: ['203.0.113.0/24'], trustedProxies: ['127.0.0.1'], trustedProxyHops: hops },
+      });
+    const [oneProxy, twoProxies] = await Promise.all([start(), start(2)]);
+    const post = (api: RunningApi, forwardedFor: string) =>
+      api.call('POST', '/flinks/webhooks', {
+        body: payload,
+        token: null,
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
+    try {
+      // The client claims an allowed address; the proxy appends what it saw, with a port or as it cannot tell.
+      expect((await post(oneProxy, '203.0.113.9, 198.51.100.1:5555')).status).toBe(403);
+      expect((await post(oneProxy, '203.0.113.9, [2001:db8::1]:443')).status).toBe(403);
+      expect((await post(oneProxy, '203.0.113.9, unknown')).body).toMatchObject({ error: 'ForbiddenError' });
+      expect((await post(oneProxy, '198.51.100.1, 203.0.113.9:443')).status).toBe(200);
+      // API_TRUSTED_PROXY_HOPS=2: the second proxy's hop is skipped, and the client is the one before it.
+      expect((await post(twoProxies, '198.51.100.1, 203.0.113.9, 10.0.0.5')).status).toBe(200);
+      expect((await post(twoProxies, '198.51.100.1, 203.0.113.9')).status).toBe(403);
+      expect((await post(twoProxies, '203.0.113.9')).status).toBe(403);
+    } finally {
+      await Promise.all([oneProxy.api.close(), twoProxies.api.close()]);
+    }
+  });
 });

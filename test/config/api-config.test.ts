@@ -21,6 +21,7 @@ test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks, no token, n
     port: 3000,
     bodyLimitBytes: 64 * 1024,
     trustedProxies: [],
+    trustedProxyHops: 1,
     webhook: { secret: undefined, allowedIps: [], bodyLimitBytes: 32 * 1024 * 1024 },
   });
 });
@@ -32,6 +33,7 @@ test('every variable parsed', () => {
     API_PORT: '8080',
     API_BODY_LIMIT: '1mb',
     API_TRUSTED_PROXIES: '10.0.0.0/8',
+    API_TRUSTED_PROXY_HOPS: '2',
     WEBHOOK_SECRET: 'a-long-enough-webhook-secret',
     WEBHOOK_ALLOWED_IPS: '203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
     WEBHOOK_BODY_LIMIT: '100 MiB',
@@ -42,6 +44,7 @@ test('every variable parsed', () => {
     port: 8080,
     bodyLimitBytes: 1_048_576,
     trustedProxies: ['10.0.0.0/8'],
+    trustedProxyHops: 2,
     webhook: {
       secret: 'a-long-enough-webhook-secret',
       allowedIps: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
@@ -60,6 +63,15 @@ test.each([
     "WEBHOOK_ALLOWED_IPS has 'example.com' is not an IP address or CIDR block",
   ],
   [{ API_TRUSTED_PROXIES: '10.0.0.0/33' }, "API_TRUSTED_PROXIES has '10.0.0.0/33' is not an IP address"],
+  [
+    { API_TRUSTED_PROXIES: '10.0.0.0/8', API_TRUSTED_PROXY_HOPS: '0' },
+    'API_TRUSTED_PROXY_HOPS must be a positive integer (got "0")',
+  ],
+  [
+    { API_TRUSTED_PROXIES: '10.0.0.0/8', API_TRUSTED_PROXY_HOPS: '1.5' },
+    'API_TRUSTED_PROXY_HOPS must be a positive integer (got "1.5")',
+  ],
+  [{ API_TRUSTED_PROXY_HOPS: '2' }, 'API_TRUSTED_PROXY_HOPS has no effect without API_TRUSTED_PROXIES'],
 ])('%j is refused, naming the variable', (env, message) => {
   expect(problem(env)).toContain(message);
 });
