@@ -67,6 +67,8 @@ export interface ApiConfig {
   webhook: {
     /** Shared secret Flinks sends as `?token=` (the URL given to Flinks support); unset = no secret check. */
     secret?: string;
+    /** The secret being rotated out, accepted as well until every sender has the new one. */
+    previousSecret?: string;
     /** Addresses allowed to POST webhooks; empty = any. */
     allowedIps: string[];
     bodyLimitBytes: number;
@@ -296,6 +298,7 @@ const envSchema = z.object({
   API_TRUSTED_PROXIES: ipList,
   API_TRUSTED_PROXY_HOPS: positiveNumber(1, { integer: true }),
   WEBHOOK_SECRET: secretToken,
+  WEBHOOK_SECRET_PREVIOUS: secretToken,
   WEBHOOK_ALLOWED_IPS: ipList,
   WEBHOOK_BODY_LIMIT: byteSize('32mb'),
   LOG_LEVEL: withDefault('info')
@@ -347,6 +350,12 @@ export function loadConfig(
     problems.push({
       variable: 'CODEC_AUTH_TOKEN',
       message: `is required when CODEC_SERVER_HOST is not a loopback address (got ${JSON.stringify(codecHost)})`,
+    });
+  }
+  if (env.WEBHOOK_SECRET_PREVIOUS?.trim() && !env.WEBHOOK_SECRET?.trim()) {
+    problems.push({
+      variable: 'WEBHOOK_SECRET_PREVIOUS',
+      message: 'needs WEBHOOK_SECRET (the new secret) set as well',
     });
   }
   if (env.API_TRUSTED_PROXY_HOPS?.trim() && !env.API_TRUSTED_PROXIES?.trim()) {
@@ -409,6 +418,7 @@ export function loadConfig(
       trustedProxyHops: e.API_TRUSTED_PROXY_HOPS,
       webhook: {
         secret: e.WEBHOOK_SECRET,
+        previousSecret: e.WEBHOOK_SECRET_PREVIOUS,
         allowedIps: e.WEBHOOK_ALLOWED_IPS,
         bodyLimitBytes: e.WEBHOOK_BODY_LIMIT,
       },
@@ -466,7 +476,11 @@ export function redactedConfig(config: AppConfig | ClientConfig): unknown {
     api: {
       ...config.api,
       token: secret(config.api.token),
-      webhook: { ...config.api.webhook, secret: secret(config.api.webhook.secret) },
+      webhook: {
+        ...config.api.webhook,
+        secret: secret(config.api.webhook.secret),
+        previousSecret: secret(config.api.webhook.previousSecret),
+      },
     },
     codecServer: { ...config.codecServer, authToken: secret(config.codecServer.authToken) },
   };

@@ -14,6 +14,7 @@ export function createConfiguredApiServer(
     webhookBodyLimitBytes: config.api.webhook.bodyLimitBytes,
     webhooks: {
       secret: config.api.webhook.secret,
+      previousSecret: config.api.webhook.previousSecret,
       allowedIps: config.api.webhook.allowedIps,
       trustedProxies: config.api.trustedProxies,
       trustedProxyHops: config.api.trustedProxyHops,

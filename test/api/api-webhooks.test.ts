@@ -154,6 +154,31 @@ describe('the shared secret and the IP allow-list', () => {
     expect(byHeader.status).toBe(200);
   });
 
+  test('with WEBHOOK_SECRET_PREVIOUS, the old and the new secret both open the route (a rotation), in the header or the URL', async () => {
+    const { payload } = await cardAndWebhook();
+    const PREVIOUS = 'flinks-webhook-secret-previous-9876';
+    const rotating = await startApi({
+      cards: world.cards,
+      sink: new DirectorySink(world.config.dataSink.dir),
+      webhooks: { secret: WEBHOOK_SECRET, previousSecret: PREVIOUS },
+    });
+    const post = (query: string, headers: Record<string, string> = {}) =>
+      rotating.call('POST', `/flinks/webhooks${query}`, { body: payload, token: null, headers });
+    try {
+      for (const secret of [WEBHOOK_SECRET, PREVIOUS]) {
+        expect((await post('', { 'x-webhook-token': secret })).status).toBe(200);
+        expect((await post(`?token=${secret}`)).status).toBe(200);
+      }
+      expect((await post('', { 'x-webhook-token': `${PREVIOUS}x` })).status).toBe(401);
+      expect((await post('?token=')).status).toBe(401);
+      const refused = await post('', { 'x-webhook-token': 'nope' });
+      expect(refused.body.message).toContain('x-webhook-token');
+      expect(JSON.stringify(refused.body)).not.toContain(PREVIOUS);
+    } finally {
+      await rotating.api.close();
+    }
+  });
+
   test('with WEBHOOK_ALLOWED_IPS, other addresses get 403; X-Forwarded-For counts only from a trusted proxy', async () => {
     const { payload } = await cardAndWebhook();
     const elsewhere = await startApi({

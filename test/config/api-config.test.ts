@@ -22,7 +22,12 @@ test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks, no token, n
     bodyLimitBytes: 64 * 1024,
     trustedProxies: [],
     trustedProxyHops: 1,
-    webhook: { secret: undefined, allowedIps: [], bodyLimitBytes: 32 * 1024 * 1024 },
+    webhook: {
+      secret: undefined,
+      previousSecret: undefined,
+      allowedIps: [],
+      bodyLimitBytes: 32 * 1024 * 1024,
+    },
   });
 });
 
@@ -35,6 +40,7 @@ test('every variable parsed', () => {
     API_TRUSTED_PROXIES: '10.0.0.0/8',
     API_TRUSTED_PROXY_HOPS: '2',
     WEBHOOK_SECRET: 'a-long-enough-webhook-secret',
+    WEBHOOK_SECRET_PREVIOUS: 'the-previous-webhook-secret',
     WEBHOOK_ALLOWED_IPS: '203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
     WEBHOOK_BODY_LIMIT: '100 MiB',
   }).api;
@@ -47,6 +53,7 @@ test('every variable parsed', () => {
     trustedProxyHops: 2,
     webhook: {
       secret: 'a-long-enough-webhook-secret',
+      previousSecret: 'the-previous-webhook-secret',
       allowedIps: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
       bodyLimitBytes: 100 * 1_048_576,
     },
@@ -71,6 +78,14 @@ test.each([
     { API_TRUSTED_PROXIES: '10.0.0.0/8', API_TRUSTED_PROXY_HOPS: '1.5' },
     'API_TRUSTED_PROXY_HOPS must be a positive integer (got "1.5")',
   ],
+  [
+    { WEBHOOK_SECRET: 'a-long-enough-webhook-secret', WEBHOOK_SECRET_PREVIOUS: 'short' },
+    'WEBHOOK_SECRET_PREVIOUS must be at least 16 characters',
+  ],
+  [
+    { WEBHOOK_SECRET_PREVIOUS: 'the-previous-webhook-secret' },
+    'WEBHOOK_SECRET_PREVIOUS needs WEBHOOK_SECRET (the new secret) set as well',
+  ],
   [{ API_TRUSTED_PROXY_HOPS: '2' }, 'API_TRUSTED_PROXY_HOPS has no effect without API_TRUSTED_PROXIES'],
 ])('%j is refused, naming the variable', (env, message) => {
   expect(problem(env)).toContain(message);
@@ -80,10 +95,14 @@ test('a refused secret is never quoted', () => {
   expect(problem({ API_TOKEN: 'hunter2' })).not.toContain('hunter2');
 });
 
-test('the token and the webhook secret are redacted', () => {
+test('the token and the webhook secrets are redacted', () => {
   const printed = JSON.stringify(
     redactedConfig(
-      client({ API_TOKEN: 'a-long-enough-api-token', WEBHOOK_SECRET: 'a-long-enough-webhook-secret' }),
+      client({
+        API_TOKEN: 'a-long-enough-api-token',
+        WEBHOOK_SECRET: 'a-long-enough-webhook-secret',
+        WEBHOOK_SECRET_PREVIOUS: 'a-long-enough-previous-secret',
+      }),
     ),
   );
   expect(printed).not.toContain('a-long-enough');
