@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CardDisconnectedError, CardNotFoundError, type FlinksRefreshClient } from '../client';
 import { loginIdSchema } from '../domain/card-messages';
+import { plausibleRefreshTime } from '../domain/card-transitions';
 import { type DataSink, deliverAccountsDetail, type FlinksLogger } from '../flinks';
 import { accountsDetailSchema } from '../flinks/schemas';
 import { type Route } from './router';
@@ -58,7 +59,17 @@ export function webhookRoute({
       // Asked first so that an unreachable Temporal changes nothing, not even the sink (Flinks will redeliver).
       await cards.ping(temporalTimeoutMs);
       const { summary } = await deliverAccountsDetail(sink, body);
-      const card = await signalCard(cards, summary.loginId, summary.requestId, summary.lastRefresh);
+      // The sink keeps what Flinks sent; the card hears a time it can believe (the card clamps it too).
+      const lastRefresh =
+        summary.lastRefresh === null ? null : plausibleRefreshTime(summary.lastRefresh, Date.now());
+      if (lastRefresh !== summary.lastRefresh) {
+        log.warn('webhook LastRefresh is in the future; the card hears now plus the clock skew', {
+          loginId: summary.loginId,
+          lastRefresh: summary.lastRefresh ?? undefined,
+          clampedTo: lastRefresh ?? undefined,
+        });
+      }
+      const card = await signalCard(cards, summary.loginId, summary.requestId, lastRefresh);
       if (card !== 'signalled') {
         log.warn('webhook for a card this product does not keep', { loginId: summary.loginId, card });
       }
@@ -69,7 +80,7 @@ export function webhookRoute({
           handled: true,
           loginId: summary.loginId,
           requestId: summary.requestId,
-          lastRefresh: summary.lastRefresh,
+          lastRefresh,
           card,
           ...(card === 'signalled'
             ? {}

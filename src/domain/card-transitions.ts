@@ -237,13 +237,25 @@ export function afterSetScheduledRefresh(
   });
 }
 
+/** How far ahead of our clock a webhook's LastRefresh may be (the bank's clock, Flinks' rounding) and be believed. */
+export const WEBHOOK_CLOCK_SKEW_MS = 5 * MINUTE_MS;
+
+/**
+ * A webhook's LastRefresh, or now plus the clock skew when it is later than that: a time in the future (`2099-…`)
+ * would pin the card's last success there and hide every real refresh after it.
+ */
+export function plausibleRefreshTime(lastRefresh: string, nowMs: number): string {
+  const latest = nowMs + WEBHOOK_CLOCK_SKEW_MS;
+  return toMs(lastRefresh) > latest ? toIso(latest) : lastRefresh;
+}
+
 /**
  * Flinks delivered a refresh by webhook. Redeliveries (Flinks retries up to 10 times) change nothing: only a
  * newer LastRefresh moves the card.
  */
 export function onWebhookRefresh(state: CardState, lastRefresh: string | null, nowMs: number): CardState {
   if (state.status === 'disconnected') return state;
-  const refreshAt = lastRefresh ?? toIso(nowMs);
+  const refreshAt = lastRefresh === null ? toIso(nowMs) : plausibleRefreshTime(lastRefresh, nowMs);
   if (state.lastSuccessfulRefreshAt !== null && toMs(refreshAt) <= toMs(state.lastSuccessfulRefreshAt))
     return state;
   return withSuccess(state, refreshAt, nowMs, refreshAt);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WEBHOOK_CLOCK_SKEW_MS } from '../../src/domain/card-transitions';
 import { DirectorySink, FlinksClient } from '../../src/flinks';
 import { cardWorkflowId } from '../../src/workflows/definitions';
 import { waitFor } from '../harness/wait-for';
@@ -80,6 +81,26 @@ test('a delivery stores the data and renews the card; redeliveries store nothing
   await waitFor(async () => ((await handle.describe()).raw.pendingWorkflowTask ? undefined : true));
   expect((await http.call('GET', `/cards/${loginId}`)).body).toEqual(renewed);
   expect(await sinkFiles(loginId)).toHaveLength(1);
+});
+
+test('a LastRefresh in the future is clamped to now plus the clock skew: the card is not pinned in 2099', async () => {
+  const { loginId, payload } = await cardAndWebhook();
+  const future = {
+    ...payload,
+    Login: { ...(payload.Login as object), LastRefresh: '2099-01-01T00:00:00.0000000' },
+  };
+  const before = Date.now();
+  const reply = await http.call('POST', '/flinks/webhooks', { body: future });
+  const latest = Date.now() + WEBHOOK_CLOCK_SKEW_MS;
+  expect(reply).toMatchObject({ status: 200, body: { card: 'signalled' } });
+  const told = Date.parse(reply.body.lastRefresh as string);
+  expect(told).toBeGreaterThanOrEqual(before + WEBHOOK_CLOCK_SKEW_MS);
+  expect(told).toBeLessThanOrEqual(latest);
+  const card = await waitFor(async () => {
+    const view = (await http.call('GET', `/cards/${loginId}`)).body;
+    return view.lastSuccessfulRefreshAt === reply.body.lastRefresh ? view : undefined;
+  });
+  expect(Date.parse(card.lastSuccessfulRefreshAt as string)).toBeLessThanOrEqual(latest);
 });
 
 test('a webhook for a card this product does not keep is 200 with a note, and its data is kept', async () => {

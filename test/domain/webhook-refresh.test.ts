@@ -1,5 +1,5 @@
 import { initialCardState } from '../../src/domain/card-state';
-import { afterDisconnect, onWebhookRefresh } from '../../src/domain/card-transitions';
+import { afterDisconnect, onWebhookRefresh, WEBHOOK_CLOCK_SKEW_MS } from '../../src/domain/card-transitions';
 import { DAY_MS } from '../../src/domain/time';
 
 const T0 = Date.parse('2026-01-05T12:00:00Z');
@@ -24,6 +24,22 @@ describe('onWebhookRefresh', () => {
 
   test('without a LastRefresh the delivery time counts', () => {
     expect(onWebhookRefresh(card(), null, T0 + DAY_MS).lastSuccessfulRefreshAt).toBe(iso(T0 + DAY_MS));
+  });
+
+  test('a LastRefresh in the future counts as now plus the clock skew at most (issue 12, finding 4)', () => {
+    const now = T0 + DAY_MS;
+    const pinned = onWebhookRefresh(card(), '2099-01-01T00:00:00.000Z', now);
+    expect(WEBHOOK_CLOCK_SKEW_MS).toBe(5 * 60_000);
+    expect(pinned.lastSuccessfulRefreshAt).toBe(iso(now + WEBHOOK_CLOCK_SKEW_MS));
+    expect(pinned.deliveredRefreshAt).toBe(iso(now + WEBHOOK_CLOCK_SKEW_MS));
+    // The next real refresh renews the card again, where a 2099 value would have hidden every later one.
+    const next = onWebhookRefresh(pinned, iso(now + DAY_MS), now + DAY_MS);
+    expect(next.lastSuccessfulRefreshAt).toBe(iso(now + DAY_MS));
+  });
+
+  test('a bank clock a little ahead of ours is believed as sent', () => {
+    const now = T0 + DAY_MS;
+    expect(onWebhookRefresh(card(), iso(now + 60_000), now).lastSuccessfulRefreshAt).toBe(iso(now + 60_000));
   });
 
   test('a disconnected card ignores it', () => {
