@@ -72,6 +72,8 @@ export interface ApiConfig {
     /** Addresses allowed to POST webhooks; empty = any. */
     allowedIps: string[];
     bodyLimitBytes: number;
+    /** What all webhook bodies being read or handled may hold together; over it, a delivery is a 503. */
+    inFlightLimitBytes: number;
   };
 }
 
@@ -139,6 +141,7 @@ const QUOTABLE = new Set([
   'API_PORT',
   'API_BODY_LIMIT',
   'WEBHOOK_BODY_LIMIT',
+  'WEBHOOK_IN_FLIGHT_LIMIT',
   'WEBHOOK_ALLOWED_IPS',
   'API_TRUSTED_PROXIES',
   'API_TRUSTED_PROXY_HOPS',
@@ -189,15 +192,26 @@ function positiveNumber(defaultValue: number, { integer = false }: { integer?: b
   });
 }
 
+function toByteSize(v: string, ctx: z.RefinementCtx): number {
+  try {
+    return parseByteSize(v);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a size like '64kb', '32mb' or '1gb'" });
+    return z.NEVER;
+  }
+}
+
 function byteSize(defaultValue: string) {
-  return withDefault(defaultValue).transform((v, ctx) => {
-    try {
-      return parseByteSize(v);
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a size like '64kb', '32mb' or '1gb'" });
-      return z.NEVER;
-    }
-  });
+  return withDefault(defaultValue).transform(toByteSize);
+}
+
+const optionalByteSize = optionalText.transform((v, ctx) =>
+  v === undefined ? undefined : toByteSize(v, ctx),
+);
+
+/** WEBHOOK_IN_FLIGHT_LIMIT unset: 64 MiB, or two of the largest webhooks when WEBHOOK_BODY_LIMIT is larger. */
+export function defaultWebhookInFlightLimitBytes(webhookBodyLimitBytes: number): number {
+  return Math.max(64 * 1024 * 1024, 2 * webhookBodyLimitBytes);
 }
 
 const ipList = optionalText.transform((v, ctx) => {
@@ -301,6 +315,7 @@ const envSchema = z.object({
   WEBHOOK_SECRET_PREVIOUS: secretToken,
   WEBHOOK_ALLOWED_IPS: ipList,
   WEBHOOK_BODY_LIMIT: byteSize('32mb'),
+  WEBHOOK_IN_FLIGHT_LIMIT: optionalByteSize,
   LOG_LEVEL: withDefault('info')
     .transform((v) => v.toLowerCase())
     .refine(
@@ -364,6 +379,15 @@ export function loadConfig(
       message: 'has no effect without API_TRUSTED_PROXIES (the proxies whose X-Forwarded-For is believed)',
     });
   }
+  if (parsed.success) {
+    const { WEBHOOK_BODY_LIMIT: body, WEBHOOK_IN_FLIGHT_LIMIT: inFlight } = parsed.data;
+    if (inFlight !== undefined && inFlight < body) {
+      problems.push({
+        variable: 'WEBHOOK_IN_FLIGHT_LIMIT',
+        message: `must be at least WEBHOOK_BODY_LIMIT (${body} bytes), or no webhook that large could ever be read`,
+      });
+    }
+  }
   const [first, ...rest] = problems;
   if (first || !parsed.success)
     throw new ConfigError(first ? [first, ...rest] : [{ variable: 'environment', message: 'is invalid' }]);
@@ -421,6 +445,8 @@ export function loadConfig(
         previousSecret: e.WEBHOOK_SECRET_PREVIOUS,
         allowedIps: e.WEBHOOK_ALLOWED_IPS,
         bodyLimitBytes: e.WEBHOOK_BODY_LIMIT,
+        inFlightLimitBytes:
+          e.WEBHOOK_IN_FLIGHT_LIMIT ?? defaultWebhookInFlightLimitBytes(e.WEBHOOK_BODY_LIMIT),
       },
     },
   } as AppConfig | ClientConfig;

@@ -12,6 +12,7 @@ export function createConfiguredApiServer(
     ...deps,
     bodyLimitBytes: config.api.bodyLimitBytes,
     webhookBodyLimitBytes: config.api.webhook.bodyLimitBytes,
+    webhookInFlightLimitBytes: config.api.webhook.inFlightLimitBytes,
     webhooks: {
       secret: config.api.webhook.secret,
       previousSecret: config.api.webhook.previousSecret,

@@ -1,5 +1,8 @@
 // What the API answers when it refuses a request. Stable names: backends may branch on `error` in the body.
 
+/** How long a caller should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = '5';
+
 /** One field at fault: `loginId`, `body.requestId`, `query.status`, … */
 export interface FieldProblem {
   field: string;
@@ -76,4 +79,18 @@ export class PayloadTooLargeError extends HttpError {
 export class UnsupportedMediaTypeError extends HttpError {
   override readonly name = 'UnsupportedMediaTypeError';
   readonly status = 415;
+}
+
+/** 503: the webhook bodies already in flight hold WEBHOOK_IN_FLIGHT_LIMIT; nothing was read or stored. */
+export class ServerBusyError extends HttpError {
+  override readonly name = 'ServerBusyError';
+  readonly status = 503;
+  override readonly headers = { 'retry-after': RETRY_AFTER_SECONDS };
+}
+
+/** 503: Temporal refused the call as over its limits (RESOURCE_EXHAUSTED, e.g. a namespace rate limit). */
+export class TemporalBusyError extends HttpError {
+  override readonly name = 'TemporalBusyError';
+  readonly status = 503;
+  override readonly headers = { 'retry-after': RETRY_AFTER_SECONDS };
 }

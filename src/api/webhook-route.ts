@@ -7,6 +7,7 @@ import { loginIdSchema } from '../domain/card-messages';
 import { plausibleRefreshTime } from '../domain/card-transitions';
 import { type DataSink, deliverAccountsDetail, type FlinksLogger } from '../flinks';
 import { accountsDetailSchema } from '../flinks/schemas';
+import { type ByteBudget } from './byte-budget';
 import { type Route } from './router';
 import { validate } from './validation';
 
@@ -29,6 +30,7 @@ export interface WebhookRouteDeps {
   sink: DataSink;
   log: FlinksLogger;
   bodyLimitBytes: number;
+  inFlight: ByteBudget;
   temporalTimeoutMs: number;
 }
 
@@ -37,6 +39,7 @@ export function webhookRoute({
   sink,
   log,
   bodyLimitBytes,
+  inFlight,
   temporalTimeoutMs,
 }: WebhookRouteDeps): Route {
   return {
@@ -44,6 +47,7 @@ export function webhookRoute({
     path: WEBHOOK_PATH,
     auth: 'webhook',
     bodyLimitBytes,
+    inFlight,
     async handle(ctx) {
       const payload = (await ctx.body()) ?? {};
       const { ResponseType: type } = validate(envelopeSchema, payload, 'webhook');

@@ -14,7 +14,7 @@ function problem(env: Record<string, string>): string {
   throw new Error('expected a ConfigError');
 }
 
-test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks, no token, no webhook checks', () => {
+test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks (64 MiB in flight), no token, no webhook checks', () => {
   expect(client({}).api).toEqual({
     token: undefined,
     host: '127.0.0.1',
@@ -27,6 +27,7 @@ test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks, no token, n
       previousSecret: undefined,
       allowedIps: [],
       bodyLimitBytes: 32 * 1024 * 1024,
+      inFlightLimitBytes: 64 * 1024 * 1024,
     },
   });
 });
@@ -43,6 +44,7 @@ test('every variable parsed', () => {
     WEBHOOK_SECRET_PREVIOUS: 'the-previous-webhook-secret',
     WEBHOOK_ALLOWED_IPS: '203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
     WEBHOOK_BODY_LIMIT: '100 MiB',
+    WEBHOOK_IN_FLIGHT_LIMIT: '1gb',
   }).api;
   expect(api).toEqual({
     token: 'a-long-enough-api-token',
@@ -56,11 +58,25 @@ test('every variable parsed', () => {
       previousSecret: 'the-previous-webhook-secret',
       allowedIps: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
       bodyLimitBytes: 100 * 1_048_576,
+      inFlightLimitBytes: 1_073_741_824,
     },
   });
 });
 
+test('WEBHOOK_IN_FLIGHT_LIMIT unset: 64 MiB, or two of the largest webhooks when WEBHOOK_BODY_LIMIT is larger', () => {
+  expect(client({ WEBHOOK_BODY_LIMIT: '1mb' }).api.webhook.inFlightLimitBytes).toBe(64 * 1_048_576);
+  expect(client({ WEBHOOK_BODY_LIMIT: '100mb' }).api.webhook.inFlightLimitBytes).toBe(200 * 1_048_576);
+});
+
 test.each([
+  [
+    { WEBHOOK_IN_FLIGHT_LIMIT: 'lots' },
+    "WEBHOOK_IN_FLIGHT_LIMIT must be a size like '64kb', '32mb' or '1gb'",
+  ],
+  [
+    { WEBHOOK_IN_FLIGHT_LIMIT: '16mb' },
+    'WEBHOOK_IN_FLIGHT_LIMIT must be at least WEBHOOK_BODY_LIMIT (33554432 bytes), or no webhook that large could ever be read',
+  ],
   [{ API_TOKEN: 'short' }, 'API_TOKEN must be at least 16 characters'],
   [{ WEBHOOK_SECRET: 'short' }, 'WEBHOOK_SECRET must be at least 16 characters'],
   [{ API_PORT: '99999' }, 'API_PORT must be a port number (0-65535) (got "99999")'],
