@@ -65,12 +65,18 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** Peers whose X-Forwarded-For is believed (a TLS-terminating proxy in front of the API). */
   trustedProxies: string[];
+  /** How many proxies stand in front of the API, the peer included: the client is the hop right before them. */
+  trustedProxyHops: number;
   webhook: {
     /** Shared secret Flinks sends as `?token=` (the URL given to Flinks support); unset = no secret check. */
     secret?: string;
+    /** The secret being rotated out, accepted as well until every sender has the new one. */
+    previousSecret?: string;
     /** Addresses allowed to POST webhooks; empty = any. */
     allowedIps: string[];
     bodyLimitBytes: number;
+    /** What all webhook bodies being read or handled may hold together; over it, a delivery is a 503. */
+    inFlightLimitBytes: number;
   };
 }
 
@@ -139,8 +145,10 @@ const QUOTABLE = new Set([
   'API_PORT',
   'API_BODY_LIMIT',
   'WEBHOOK_BODY_LIMIT',
+  'WEBHOOK_IN_FLIGHT_LIMIT',
   'WEBHOOK_ALLOWED_IPS',
   'API_TRUSTED_PROXIES',
+  'API_TRUSTED_PROXY_HOPS',
   'CODEC_SERVER_HOST',
   'CODEC_SERVER_PORT',
   'CODEC_CORS_ORIGIN',
@@ -189,15 +197,26 @@ function positiveNumber(defaultValue: number, { integer = false }: { integer?: b
   });
 }
 
+function toByteSize(v: string, ctx: z.RefinementCtx): number {
+  try {
+    return parseByteSize(v);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a size like '64kb', '32mb' or '1gb'" });
+    return z.NEVER;
+  }
+}
+
 function byteSize(defaultValue: string) {
-  return withDefault(defaultValue).transform((v, ctx) => {
-    try {
-      return parseByteSize(v);
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a size like '64kb', '32mb' or '1gb'" });
-      return z.NEVER;
-    }
-  });
+  return withDefault(defaultValue).transform(toByteSize);
+}
+
+const optionalByteSize = optionalText.transform((v, ctx) =>
+  v === undefined ? undefined : toByteSize(v, ctx),
+);
+
+/** WEBHOOK_IN_FLIGHT_LIMIT unset: 64 MiB, or two of the largest webhooks when WEBHOOK_BODY_LIMIT is larger. */
+export function defaultWebhookInFlightLimitBytes(webhookBodyLimitBytes: number): number {
+  return Math.max(64 * 1024 * 1024, 2 * webhookBodyLimitBytes);
 }
 
 const ipList = optionalText.transform((v, ctx) => {
@@ -303,9 +322,12 @@ const envSchema = z.object({
   }),
   API_BODY_LIMIT: byteSize('64kb'),
   API_TRUSTED_PROXIES: ipList,
+  API_TRUSTED_PROXY_HOPS: positiveNumber(1, { integer: true }),
   WEBHOOK_SECRET: secretToken,
+  WEBHOOK_SECRET_PREVIOUS: secretToken,
   WEBHOOK_ALLOWED_IPS: ipList,
   WEBHOOK_BODY_LIMIT: byteSize('32mb'),
+  WEBHOOK_IN_FLIGHT_LIMIT: optionalByteSize,
   LOG_LEVEL: withDefault('info')
     .transform((v) => v.toLowerCase())
     .refine(
@@ -379,6 +401,27 @@ export function loadConfig(
       message: 'is required when DATA_SINK_URL is set (every POST to the data sink is signed)',
     });
   }
+  if (env.WEBHOOK_SECRET_PREVIOUS?.trim() && !env.WEBHOOK_SECRET?.trim()) {
+    problems.push({
+      variable: 'WEBHOOK_SECRET_PREVIOUS',
+      message: 'needs WEBHOOK_SECRET (the new secret) set as well',
+    });
+  }
+  if (env.API_TRUSTED_PROXY_HOPS?.trim() && !env.API_TRUSTED_PROXIES?.trim()) {
+    problems.push({
+      variable: 'API_TRUSTED_PROXY_HOPS',
+      message: 'has no effect without API_TRUSTED_PROXIES (the proxies whose X-Forwarded-For is believed)',
+    });
+  }
+  if (parsed.success) {
+    const { WEBHOOK_BODY_LIMIT: body, WEBHOOK_IN_FLIGHT_LIMIT: inFlight } = parsed.data;
+    if (inFlight !== undefined && inFlight < body) {
+      problems.push({
+        variable: 'WEBHOOK_IN_FLIGHT_LIMIT',
+        message: `must be at least WEBHOOK_BODY_LIMIT (${body} bytes), or no webhook that large could ever be read`,
+      });
+    }
+  }
   const [first, ...rest] = problems;
   if (first || !parsed.success)
     throw new ConfigError(first ? [first, ...rest] : [{ variable: 'environment', message: 'is invalid' }]);
@@ -435,10 +478,14 @@ export function loadConfig(
       port: e.API_PORT,
       bodyLimitBytes: e.API_BODY_LIMIT,
       trustedProxies: e.API_TRUSTED_PROXIES,
+      trustedProxyHops: e.API_TRUSTED_PROXY_HOPS,
       webhook: {
         secret: e.WEBHOOK_SECRET,
+        previousSecret: e.WEBHOOK_SECRET_PREVIOUS,
         allowedIps: e.WEBHOOK_ALLOWED_IPS,
         bodyLimitBytes: e.WEBHOOK_BODY_LIMIT,
+        inFlightLimitBytes:
+          e.WEBHOOK_IN_FLIGHT_LIMIT ?? defaultWebhookInFlightLimitBytes(e.WEBHOOK_BODY_LIMIT),
       },
     },
   } as AppConfig | ClientConfig;
@@ -495,7 +542,11 @@ export function redactedConfig(config: AppConfig | ClientConfig): unknown {
     api: {
       ...config.api,
       token: secret(config.api.token),
-      webhook: { ...config.api.webhook, secret: secret(config.api.webhook.secret) },
+      webhook: {
+        ...config.api.webhook,
+        secret: secret(config.api.webhook.secret),
+        previousSecret: secret(config.api.webhook.previousSecret),
+      },
     },
     codecServer: { ...config.codecServer, authToken: secret(config.codecServer.authToken) },
   };

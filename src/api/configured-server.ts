@@ -12,10 +12,13 @@ export function createConfiguredApiServer(
     ...deps,
     bodyLimitBytes: config.api.bodyLimitBytes,
     webhookBodyLimitBytes: config.api.webhook.bodyLimitBytes,
+    webhookInFlightLimitBytes: config.api.webhook.inFlightLimitBytes,
     webhooks: {
       secret: config.api.webhook.secret,
+      previousSecret: config.api.webhook.previousSecret,
       allowedIps: config.api.webhook.allowedIps,
       trustedProxies: config.api.trustedProxies,
+      trustedProxyHops: config.api.trustedProxyHops,
     },
   });
 }

@@ -1,6 +1,7 @@
 // Any error thrown while serving a request becomes one JSON answer. Refusals keep their message; anything
 // unexpected is a 500 with a generic message and an id that is logged with the details (never a stack trace).
 import { randomUUID } from 'node:crypto';
+import { isGrpcServiceError } from '@temporalio/client';
 import {
   CardDisconnectedError,
   CardNotFoundError,
@@ -11,17 +12,24 @@ import {
   TemporalUnavailableError,
 } from '../client';
 import { DataSinkError, type FlinksLogger } from '../flinks';
-import { HttpError } from './http-errors';
+import { HttpError, RETRY_AFTER_SECONDS, TemporalBusyError } from './http-errors';
 import { type Reply } from './router';
-
-/** How long a caller should wait before retrying a 503. */
-const RETRY_AFTER_SECONDS = '5';
 
 export function errorReply(
   error: unknown,
   log: FlinksLogger,
   context: { method: string; path: string },
 ): Reply {
+  if (isResourceExhausted(error)) {
+    log.warn('Temporal is over its limits (RESOURCE_EXHAUSTED)', { ...context, reason: String(error) });
+    return errorReply(
+      new TemporalBusyError(
+        'Temporal refused the request as over its limits (RESOURCE_EXHAUSTED). Retry in a few seconds.',
+      ),
+      log,
+      context,
+    );
+  }
   if (error instanceof HttpError) {
     return {
       status: error.status,
@@ -51,7 +59,10 @@ export function errorReply(
   }
   if (error instanceof RefreshNowPendingError) {
     // The refresh goes on in the card; the same press shortly gets its outcome.
-    log.warn('refreshNow not answered within its bound', { ...context, flinksTaskQueue: error.flinksTaskQueue });
+    log.warn('refreshNow not answered within its bound', {
+      ...context,
+      flinksTaskQueue: error.flinksTaskQueue,
+    });
     return retryLater(error, error.message);
   }
   if (error instanceof DataSinkError && error.retryable) {
@@ -72,6 +83,19 @@ export function errorReply(
       errorId,
     },
   };
+}
+
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+/**
+ * Temporal's RESOURCE_EXHAUSTED (gRPC status 8: a rate limit, a full task queue), as the client throws it: the
+ * gRPC error itself or its cause (ServiceError, WorkflowUpdateFailedError, …).
+ */
+function isResourceExhausted(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isGrpcServiceError(e) && e.code === GRPC_RESOURCE_EXHAUSTED) return true;
+  }
+  return false;
 }
 
 /** 503 with Retry-After: nothing was done, and the same request shortly will do. */

@@ -1,5 +1,8 @@
 // What the API answers when it refuses a request. Stable names: backends may branch on `error` in the body.
 
+/** How long a caller should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = '5';
+
 /** One field at fault: `loginId`, `body.requestId`, `query.status`, … */
 export interface FieldProblem {
   field: string;
@@ -20,6 +23,12 @@ export abstract class HttpError extends Error {
 /** 400: the request was understood but its content is wrong; `fields` says where. */
 export class ValidationError extends HttpError {
   override readonly name = 'ValidationError';
+  readonly status = 400;
+}
+
+/** 400: the request line's target is no path or URL (`//x:99999`, `*`, `host:port`): nothing was routed. */
+export class InvalidRequestTargetError extends HttpError {
+  override readonly name = 'InvalidRequestTargetError';
   readonly status = 400;
 }
 
@@ -70,4 +79,18 @@ export class PayloadTooLargeError extends HttpError {
 export class UnsupportedMediaTypeError extends HttpError {
   override readonly name = 'UnsupportedMediaTypeError';
   readonly status = 415;
+}
+
+/** 503: the webhook bodies already in flight hold WEBHOOK_IN_FLIGHT_LIMIT; nothing was read or stored. */
+export class ServerBusyError extends HttpError {
+  override readonly name = 'ServerBusyError';
+  readonly status = 503;
+  override readonly headers = { 'retry-after': RETRY_AFTER_SECONDS };
+}
+
+/** 503: Temporal refused the call as over its limits (RESOURCE_EXHAUSTED, e.g. a namespace rate limit). */
+export class TemporalBusyError extends HttpError {
+  override readonly name = 'TemporalBusyError';
+  readonly status = 503;
+  override readonly headers = { 'retry-after': RETRY_AFTER_SECONDS };
 }

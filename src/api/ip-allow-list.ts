@@ -50,24 +50,42 @@ export function ipMatcher(entries: readonly string[]): (address: string) => bool
 }
 
 /**
- * The caller's address: the socket's peer, unless that peer is a trusted proxy, in which case the right-most
- * X-Forwarded-For hop that is not itself a trusted proxy (the left-most entries are whatever the client claimed).
+ * One X-Forwarded-For hop as an address: a bare IP, or one with a port (`198.51.100.1:80`, `[2001:db8::1]:443`,
+ * `[2001:db8::1]`); null for anything else (`unknown`, a name, an empty hop, a port that is not one).
+ */
+export function forwardedHop(hop: string): string | null {
+  const text = hop.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  const withPort = bracketed ? null : /^(\d+\.\d+\.\d+\.\d+):(\d{1,5})$/.exec(text);
+  const address = bracketed?.[1] ?? withPort?.[1] ?? text;
+  const port = bracketed?.[2] ?? withPort?.[2];
+  if (port !== undefined && Number(port) > 65_535) return null;
+  const normalized = normalizeAddress(address);
+  if (isIP(normalized) === 0) return null;
+  // A bracket holds IPv6 only; `[198.51.100.1]` is not how anyone writes an IPv4 hop.
+  if (bracketed && isIP(address) !== 6) return null;
+  return normalized;
+}
+
+/**
+ * The caller's address. The socket's peer, unless that peer is a trusted proxy (API_TRUSTED_PROXIES): then the
+ * X-Forwarded-For hop right before the `trustedHops` proxies in front of the API (API_TRUSTED_PROXY_HOPS, the
+ * peer included), counted from the right. Hops further left are whatever the client claimed and are never read.
+ * Fails closed (null) when the chain is shorter than that or a hop it reads does not parse.
  */
 export function clientAddress(
   peer: string | undefined,
   forwardedFor: string | string[] | undefined,
   isTrustedProxy: (address: string) => boolean,
+  trustedHops: number,
 ): string | null {
   if (peer === undefined) return null;
-  let address = normalizeAddress(peer);
+  const address = normalizeAddress(peer);
   if (!isTrustedProxy(address) || forwardedFor === undefined) return address;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
-    .split(',')
-    .map((hop) => normalizeAddress(hop.trim()))
-    .filter((hop) => isIP(hop) !== 0);
-  for (let i = hops.length - 1; i >= 0; i--) {
-    address = hops[i] as string;
-    if (!isTrustedProxy(address)) return address;
-  }
-  return address;
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',');
+  // The peer is the last proxy; the other trusted proxies each appended the address they heard from.
+  const read = hops.slice(-trustedHops);
+  if (read.length < trustedHops) return null;
+  const parsed = read.map(forwardedHop);
+  return parsed.every((hop) => hop !== null) ? (parsed[0] as string) : null;
 }

@@ -1,6 +1,7 @@
 // Request bodies: JSON only, read up to a limit. Past the limit the request is refused with 413 as soon as
 // the limit is crossed (or at once from Content-Length), without buffering the rest. Nesting is limited too.
 import { type IncomingMessage } from 'node:http';
+import { type ByteReservation } from './byte-budget';
 import {
   JsonTooDeepError,
   MalformedJsonError,
@@ -14,11 +15,20 @@ import {
  */
 export const MAX_JSON_DEPTH = 256;
 
-/** Resolves with the parsed JSON, or `undefined` for an empty body (routes decide whether that is allowed). */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+/**
+ * Resolves with the parsed JSON, or `undefined` for an empty body (routes decide whether that is allowed). With a
+ * reservation, the body's bytes are held in it (its declared length at once, else as they arrive): 503 when the
+ * budget it comes from is spent.
+ */
+export async function readJsonBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  reservation?: ByteReservation,
+): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const bytes = await readBytes(req, limitBytes);
+  if (Number.isFinite(declared)) reservation?.hold(declared);
+  const bytes = await readBytes(req, limitBytes, reservation);
   if (bytes.length === 0) return undefined;
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json' && !type?.endsWith('+json')) {
@@ -63,23 +73,29 @@ export function tooDeepUnder(body: unknown, maxDepth: number): string | null {
   return null;
 }
 
-function readBytes(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+function readBytes(req: IncomingMessage, limitBytes: number, reservation?: ByteReservation): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Stop reading: the server answers (413, 503) and closes the connection rather than draining the upload.
+    const refuse = (error: Error): void => {
+      req.off('data', onData);
+      req.pause();
+      reject(error);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limitBytes) {
-        req.off('data', onData);
-        // Stop reading: the server answers 413 and closes the connection rather than draining a huge upload.
-        req.pause();
-        reject(tooLarge(limitBytes));
-        return;
+      if (size > limitBytes) return refuse(tooLarge(limitBytes));
+      try {
+        reservation?.hold(size);
+      } catch (error) {
+        return refuse(error as Error);
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
+    // A sender gone mid-body is an 'error' (ECONNRESET): the request settles, and what it held is given back.
     req.once('error', reject);
   });
 }

@@ -1,5 +1,6 @@
 // Routes as data: method, path pattern ('/cards/:loginId/refresh'), who may call it, and the handler.
 import { type IncomingMessage } from 'node:http';
+import { type ByteBudget } from './byte-budget';
 import { MethodNotAllowedError, RouteNotFoundError } from './http-errors';
 
 /** `token`: Bearer API_TOKEN. `webhook`: the webhook guard (shared secret / IP allow-list). `none`: anyone. */
@@ -25,6 +26,8 @@ export interface Route {
   auth: RouteAuth;
   /** Overrides the server's API_BODY_LIMIT (webhook payloads carry whole statements). */
   bodyLimitBytes?: number;
+  /** Shared by every request to the route: the bytes their bodies may hold together (WEBHOOK_IN_FLIGHT_LIMIT). */
+  inFlight?: ByteBudget;
   handle(ctx: RequestContext): Promise<Reply>;
 }
 

@@ -2,11 +2,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { type FlinksRefreshClient } from '../client';
+import { defaultWebhookInFlightLimitBytes } from '../config';
 import { type DataSink, type FlinksLogger, silentLogger } from '../flinks';
 import { requireBearer } from './bearer';
+import { ByteBudget } from './byte-budget';
 import { cardRoutes } from './card-routes';
+import { BAD_REQUEST_TARGET_MESSAGE, parseRequestTarget } from '../security/request-target';
 import { errorReply } from './error-reply';
 import { healthRoute } from './health-route';
+import { InvalidRequestTargetError } from './http-errors';
 import { readJsonBody } from './json-body';
 import { pageTokenSeal } from './page-token';
 import { type Reply, Router } from './router';
@@ -32,6 +36,8 @@ export interface ApiDeps {
   bodyLimitBytes?: number;
   /** WEBHOOK_BODY_LIMIT, bytes: a GetAccountsDetail body carries statements. Default 32 MiB. */
   webhookBodyLimitBytes?: number;
+  /** WEBHOOK_IN_FLIGHT_LIMIT, bytes: what all webhook bodies being read or handled may hold together. */
+  webhookInFlightLimitBytes?: number;
   webhooks?: Omit<WebhookGuardOptions, 'apiToken'>;
   timeouts?: ApiTimeouts;
   /** How long a request waits to learn that Temporal is unreachable (then 503, nothing attempted). Default 3 s. */
@@ -59,6 +65,14 @@ export function createApiServer(deps: ApiDeps): ApiServer {
   const log = deps.log ?? silentLogger;
   const bodyLimit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const temporalTimeoutMs = deps.temporalTimeoutMs ?? 3_000;
+  const webhookBodyLimit = deps.webhookBodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT_BYTES;
+  const webhookInFlight =
+    deps.webhookInFlightLimitBytes ?? defaultWebhookInFlightLimitBytes(webhookBodyLimit);
+  if (webhookInFlight < webhookBodyLimit) {
+    throw new ApiConfigError(
+      `The webhook in-flight limit (${webhookInFlight} bytes) is below the webhook body limit (${webhookBodyLimit} bytes)`,
+    );
+  }
   const router = new Router([
     healthRoute(deps.cards, temporalTimeoutMs),
     ...cardRoutes(deps.cards, temporalTimeoutMs, pageTokenSeal(deps.token)),
@@ -67,17 +81,39 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       temporalTimeoutMs,
       sink: deps.sink,
       log,
-      bodyLimitBytes: deps.webhookBodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT_BYTES,
+      bodyLimitBytes: webhookBodyLimit,
+      inFlight: new ByteBudget(webhookInFlight, 'WEBHOOK_IN_FLIGHT_LIMIT'),
     }),
   ]);
   const guardWebhook = webhookGuard({ ...deps.webhooks, apiToken: deps.token });
 
-  const serve = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+  const serve = async (req: IncomingMessage, url: URL | null): Promise<Reply> => {
+    if (url === null) throw new InvalidRequestTargetError(BAD_REQUEST_TARGET_MESSAGE);
     const { route, params } = router.match(req.method ?? 'GET', url.pathname);
     if (route.auth === 'token') requireBearer(req, deps.token);
     else if (route.auth === 'webhook') guardWebhook(req, url);
     const limit = route.bodyLimitBytes ?? bodyLimit;
-    return route.handle({ req, url, params, body: () => readJsonBody(req, limit) });
+    // Held until the handler is done with the body (parsed, stored), not only while it arrives.
+    const reservation = route.inFlight?.reserve();
+    try {
+      return await route.handle({ req, url, params, body: () => readJsonBody(req, limit, reservation) });
+    } finally {
+      reservation?.release();
+    }
+  };
+
+  // Everything a request carries is read in here, where a throw becomes an answer: a throw in the listener itself
+  // would end the process.
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = parseRequestTarget(req.url);
+    const context = { method: req.method ?? '?', path: url?.pathname ?? '(not a path)' };
+    await serve(req, url)
+      .catch((error: unknown) => errorReply(error, log, context))
+      .then((reply) => send(req, res, reply))
+      .catch((error: unknown) => {
+        log.error('could not answer a request', { ...context, error: String(error) });
+        res.destroy();
+      });
   };
 
   const headersMs = deps.timeouts?.headersMs ?? 10_000;
@@ -89,17 +125,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       // How often Node checks the two timeouts above (default 30 s would let them overrun by that much).
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersMs / 4))),
     },
-    (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://api');
-      const context = { method: req.method ?? '?', path: url.pathname };
-      serve(req, url)
-        .catch((error: unknown) => errorReply(error, log, context))
-        .then((reply) => send(req, res, reply))
-        .catch((error: unknown) => {
-          log.error('could not answer a request', { ...context, error: String(error) });
-          res.destroy();
-        });
-    },
+    (req, res) => void answer(req, res).catch(() => res.destroy()),
   );
   server.keepAliveTimeout = deps.timeouts?.keepAliveMs ?? 5_000;
   // A malformed request line or headers, or a timed-out slow client: a bare 400/408 and close, as Node does.

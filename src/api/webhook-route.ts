@@ -4,8 +4,10 @@
 import { z } from 'zod';
 import { CardDisconnectedError, CardNotFoundError, type FlinksRefreshClient } from '../client';
 import { loginIdSchema } from '../domain/card-messages';
+import { notAfter } from '../domain/time';
 import { type DataSink, deliverAccountsDetail, type FlinksLogger } from '../flinks';
 import { accountsDetailSchema } from '../flinks/schemas';
+import { type ByteBudget } from './byte-budget';
 import { type Route } from './router';
 import { validate } from './validation';
 
@@ -28,6 +30,7 @@ export interface WebhookRouteDeps {
   sink: DataSink;
   log: FlinksLogger;
   bodyLimitBytes: number;
+  inFlight: ByteBudget;
   temporalTimeoutMs: number;
 }
 
@@ -36,6 +39,7 @@ export function webhookRoute({
   sink,
   log,
   bodyLimitBytes,
+  inFlight,
   temporalTimeoutMs,
 }: WebhookRouteDeps): Route {
   return {
@@ -43,6 +47,7 @@ export function webhookRoute({
     path: WEBHOOK_PATH,
     auth: 'webhook',
     bodyLimitBytes,
+    inFlight,
     async handle(ctx) {
       const payload = (await ctx.body()) ?? {};
       const { ResponseType: type } = validate(envelopeSchema, payload, 'webhook');
@@ -58,7 +63,16 @@ export function webhookRoute({
       // Asked first so that an unreachable Temporal changes nothing, not even the sink (Flinks will redeliver).
       await cards.ping(temporalTimeoutMs);
       const { summary } = await deliverAccountsDetail(sink, body);
-      const card = await signalCard(cards, summary.loginId, summary.requestId, summary.lastRefresh);
+      // The sink keeps what Flinks sent; the card hears a time it can believe (the card clamps it too).
+      const lastRefresh = notAfter(summary.lastRefresh, Date.now());
+      if (lastRefresh !== summary.lastRefresh) {
+        log.warn('webhook LastRefresh is in the future; the card hears now plus the clock skew', {
+          loginId: summary.loginId,
+          lastRefresh: summary.lastRefresh ?? undefined,
+          clampedTo: lastRefresh ?? undefined,
+        });
+      }
+      const card = await signalCard(cards, summary.loginId, summary.requestId, lastRefresh);
       if (card !== 'signalled') {
         log.warn('webhook for a card this product does not keep', { loginId: summary.loginId, card });
       }
@@ -69,7 +83,7 @@ export function webhookRoute({
           handled: true,
           loginId: summary.loginId,
           requestId: summary.requestId,
-          lastRefresh: summary.lastRefresh,
+          lastRefresh,
           card,
           ...(card === 'signalled'
             ? {}

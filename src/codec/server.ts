@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { type AddressInfo } from 'node:net';
 import { type PayloadCodec } from '@temporalio/common';
 import { bearerToken, secretMatches } from '../security/bearer-token';
+import { BAD_REQUEST_TARGET_MESSAGE, parseRequestTarget } from '../security/request-target';
 import { PayloadDecryptionError, UnknownEncryptionKeyError } from './errors';
 import { fromJsonPayload, payloadsBodySchema, toJsonPayload } from './payload-json';
 
@@ -67,7 +68,9 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
         `Origin ${origin} is not allowed: this codec server serves ${options.corsOrigin}`,
       );
     }
-    const path = new URL(req.url ?? '/', 'http://codec').pathname;
+    const url = parseRequestTarget(req.url);
+    if (url === null) throw new Refusal(400, BAD_REQUEST_TARGET_MESSAGE);
+    const path = url.pathname;
     if (req.method === 'OPTIONS') {
       // A preflight carries no credentials: it only learns what the real request may send.
       send(res, 204, undefined, {

@@ -271,7 +271,9 @@ export function afterSetScheduledRefresh(
  */
 export function onWebhookRefresh(state: CardState, lastRefresh: string | null, nowMs: number): CardState {
   if (state.status === 'disconnected') return state;
-  const refreshAt = lastRefresh ?? toIso(nowMs);
+  // A LastRefresh ahead of our clock (`2099-…`) counts as now: it would pin the last success there and hide every
+  // real refresh after it.
+  const refreshAt = notAfter(lastRefresh, nowMs) ?? toIso(nowMs);
   if (state.lastSuccessfulRefreshAt !== null && toMs(refreshAt) <= toMs(state.lastSuccessfulRefreshAt))
     return state;
   return withSuccess(state, refreshAt, nowMs, refreshAt);

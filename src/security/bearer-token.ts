@@ -9,6 +9,11 @@ export function secretMatches(received: string | undefined, expected: string): b
   return timingSafeEqual(a, b);
 }
 
+/** Whether `received` is any of `expected` (a secret and the one being rotated out); every one is compared. */
+export function secretMatchesAny(received: string | undefined, expected: readonly string[]): boolean {
+  return expected.map((secret) => secretMatches(received, secret)).includes(true);
+}
+
 /** The token of a `Bearer` Authorization header (scheme case-insensitive), or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Socket } from 'node:net';
+import { BAD_REQUEST_TARGET_MESSAGE, parseRequestTarget } from '../security/request-target';
 import { type SimAdmin } from './admin';
 import { serveAdmin } from './admin-http';
 import { failure } from './codes';
@@ -21,7 +22,17 @@ export async function listen(world: SimWorld, admin: SimAdmin, options: Resolved
   const sockets = new Set<Socket>();
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://simulator');
+    const url = parseRequestTarget(req.url);
+    if (url === null) {
+      req.resume();
+      const body = { HttpStatusCode: 400, FlinksCode: 'BAD_REQUEST', Message: BAD_REQUEST_TARGET_MESSAGE };
+      return writeJson(res, 400, body);
+    }
+    // Liveness, for tests and orchestrators: the process answers.
+    if (url.pathname === '/healthz' && req.method === 'GET') {
+      req.resume();
+      return writeJson(res, 200, { status: 'ok' });
+    }
     const segments = url.pathname.split('/').filter((part) => part !== '');
     if (segments[0] === 'admin') return serveAdmin(admin, options.allowRemoteAdmin, req, res, segments.slice(1));
     const path = matchApiPath(url.pathname, options.customerId);

@@ -82,6 +82,26 @@ test('a delivery stores the data and renews the card; redeliveries store nothing
   expect(await sinkFiles(loginId)).toHaveLength(1);
 });
 
+test('a LastRefresh in the future is clamped to now: the card is not pinned in 2099', async () => {
+  const { loginId, payload } = await cardAndWebhook();
+  const future = {
+    ...payload,
+    Login: { ...(payload.Login as object), LastRefresh: '2099-01-01T00:00:00.0000000' },
+  };
+  const before = Date.now();
+  const reply = await http.call('POST', '/flinks/webhooks', { body: future });
+  const latest = Date.now();
+  expect(reply).toMatchObject({ status: 200, body: { card: 'signalled' } });
+  const told = Date.parse(reply.body.lastRefresh as string);
+  expect(told).toBeGreaterThanOrEqual(before);
+  expect(told).toBeLessThanOrEqual(latest);
+  const card = await waitFor(async () => {
+    const view = (await http.call('GET', `/cards/${loginId}`)).body;
+    return view.lastSuccessfulRefreshAt === reply.body.lastRefresh ? view : undefined;
+  });
+  expect(Date.parse(card.lastSuccessfulRefreshAt as string)).toBeLessThanOrEqual(latest);
+});
+
 test('a webhook for a card this product does not keep is 200 with a note, and its data is kept', async () => {
   const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
   const payload = await webhookFor(loginId);
@@ -154,6 +174,31 @@ describe('the shared secret and the IP allow-list', () => {
     expect(byHeader.status).toBe(200);
   });
 
+  test('with WEBHOOK_SECRET_PREVIOUS, the old and the new secret both open the route (a rotation), in the header or the URL', async () => {
+    const { payload } = await cardAndWebhook();
+    const PREVIOUS = 'flinks-webhook-secret-previous-9876';
+    const rotating = await startApi({
+      cards: world.cards,
+      sink: new DirectorySink(world.config.dataSink.dir),
+      webhooks: { secret: WEBHOOK_SECRET, previousSecret: PREVIOUS },
+    });
+    const post = (query: string, headers: Record<string, string> = {}) =>
+      rotating.call('POST', `/flinks/webhooks${query}`, { body: payload, token: null, headers });
+    try {
+      for (const secret of [WEBHOOK_SECRET, PREVIOUS]) {
+        expect((await post('', { 'x-webhook-token': secret })).status).toBe(200);
+        expect((await post(`?token=${secret}`)).status).toBe(200);
+      }
+      expect((await post('', { 'x-webhook-token': `${PREVIOUS}x` })).status).toBe(401);
+      expect((await post('?token=')).status).toBe(401);
+      const refused = await post('', { 'x-webhook-token': 'nope' });
+      expect(refused.body.message).toContain('x-webhook-token');
+      expect(JSON.stringify(refused.body)).not.toContain(PREVIOUS);
+    } finally {
+      await rotating.api.close();
+    }
+  });
+
   test('with WEBHOOK_ALLOWED_IPS, other addresses get 403; X-Forwarded-For counts only from a trusted proxy', async () => {
     const { payload } = await cardAndWebhook();
     const elsewhere = await startApi({
@@ -185,6 +230,36 @@ describe('the shared secret and the IP allow-list', () => {
     } finally {
       await elsewhere.api.close();
       await behindProxy.api.close();
+    }
+  });
+
+  test("behind a trusted proxy, a hop with a port or one that is no IP never lets the client's own claim through", async () => {
+    const { payload } = await cardAndWebhook();
+    const start = (hops?: number) =>
+      startApi({
+        cards: world.cards,
+        sink: new DirectorySink(world.config.dataSink.dir),
+        webhooks: { allowedIps: ['203.0.113.0/24'], trustedProxies: ['127.0.0.1'], trustedProxyHops: hops },
+      });
+    const [oneProxy, twoProxies] = await Promise.all([start(), start(2)]);
+    const post = (api: RunningApi, forwardedFor: string) =>
+      api.call('POST', '/flinks/webhooks', {
+        body: payload,
+        token: null,
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
+    try {
+      // The client claims an allowed address; the proxy appends what it saw, with a port or as it cannot tell.
+      expect((await post(oneProxy, '203.0.113.9, 198.51.100.1:5555')).status).toBe(403);
+      expect((await post(oneProxy, '203.0.113.9, [2001:db8::1]:443')).status).toBe(403);
+      expect((await post(oneProxy, '203.0.113.9, unknown')).body).toMatchObject({ error: 'ForbiddenError' });
+      expect((await post(oneProxy, '198.51.100.1, 203.0.113.9:443')).status).toBe(200);
+      // API_TRUSTED_PROXY_HOPS=2: the second proxy's hop is skipped, and the client is the one before it.
+      expect((await post(twoProxies, '198.51.100.1, 203.0.113.9, 10.0.0.5')).status).toBe(200);
+      expect((await post(twoProxies, '198.51.100.1, 203.0.113.9')).status).toBe(403);
+      expect((await post(twoProxies, '203.0.113.9')).status).toBe(403);
+    } finally {
+      await Promise.all([oneProxy.api.close(), twoProxies.api.close()]);
     }
   });
 });

@@ -14,14 +14,21 @@ function problem(env: Record<string, string>): string {
   throw new Error('expected a ConfigError');
 }
 
-test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks, no token, no webhook checks', () => {
+test('defaults: loopback, port 3000, 64 KiB bodies, 32 MiB webhooks (64 MiB in flight), no token, no webhook checks', () => {
   expect(client({}).api).toEqual({
     token: undefined,
     host: '127.0.0.1',
     port: 3000,
     bodyLimitBytes: 64 * 1024,
     trustedProxies: [],
-    webhook: { secret: undefined, allowedIps: [], bodyLimitBytes: 32 * 1024 * 1024 },
+    trustedProxyHops: 1,
+    webhook: {
+      secret: undefined,
+      previousSecret: undefined,
+      allowedIps: [],
+      bodyLimitBytes: 32 * 1024 * 1024,
+      inFlightLimitBytes: 64 * 1024 * 1024,
+    },
   });
 });
 
@@ -32,9 +39,12 @@ test('every variable parsed', () => {
     API_PORT: '8080',
     API_BODY_LIMIT: '1mb',
     API_TRUSTED_PROXIES: '10.0.0.0/8',
+    API_TRUSTED_PROXY_HOPS: '2',
     WEBHOOK_SECRET: 'a-long-enough-webhook-secret',
+    WEBHOOK_SECRET_PREVIOUS: 'the-previous-webhook-secret',
     WEBHOOK_ALLOWED_IPS: '203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
     WEBHOOK_BODY_LIMIT: '100 MiB',
+    WEBHOOK_IN_FLIGHT_LIMIT: '1gb',
   }).api;
   expect(api).toEqual({
     token: 'a-long-enough-api-token',
@@ -42,15 +52,31 @@ test('every variable parsed', () => {
     port: 8080,
     bodyLimitBytes: 1_048_576,
     trustedProxies: ['10.0.0.0/8'],
+    trustedProxyHops: 2,
     webhook: {
       secret: 'a-long-enough-webhook-secret',
+      previousSecret: 'the-previous-webhook-secret',
       allowedIps: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
       bodyLimitBytes: 100 * 1_048_576,
+      inFlightLimitBytes: 1_073_741_824,
     },
   });
 });
 
+test('WEBHOOK_IN_FLIGHT_LIMIT unset: 64 MiB, or two of the largest webhooks when WEBHOOK_BODY_LIMIT is larger', () => {
+  expect(client({ WEBHOOK_BODY_LIMIT: '1mb' }).api.webhook.inFlightLimitBytes).toBe(64 * 1_048_576);
+  expect(client({ WEBHOOK_BODY_LIMIT: '100mb' }).api.webhook.inFlightLimitBytes).toBe(200 * 1_048_576);
+});
+
 test.each([
+  [
+    { WEBHOOK_IN_FLIGHT_LIMIT: 'lots' },
+    "WEBHOOK_IN_FLIGHT_LIMIT must be a size like '64kb', '32mb' or '1gb'",
+  ],
+  [
+    { WEBHOOK_IN_FLIGHT_LIMIT: '16mb' },
+    'WEBHOOK_IN_FLIGHT_LIMIT must be at least WEBHOOK_BODY_LIMIT (33554432 bytes), or no webhook that large could ever be read',
+  ],
   [{ API_TOKEN: 'short' }, 'API_TOKEN must be at least 16 characters'],
   [{ WEBHOOK_SECRET: 'short' }, 'WEBHOOK_SECRET must be at least 16 characters'],
   [{ API_PORT: '99999' }, 'API_PORT must be a port number (0-65535) (got "99999")'],
@@ -60,6 +86,23 @@ test.each([
     "WEBHOOK_ALLOWED_IPS has 'example.com' is not an IP address or CIDR block",
   ],
   [{ API_TRUSTED_PROXIES: '10.0.0.0/33' }, "API_TRUSTED_PROXIES has '10.0.0.0/33' is not an IP address"],
+  [
+    { API_TRUSTED_PROXIES: '10.0.0.0/8', API_TRUSTED_PROXY_HOPS: '0' },
+    'API_TRUSTED_PROXY_HOPS must be a positive integer (got "0")',
+  ],
+  [
+    { API_TRUSTED_PROXIES: '10.0.0.0/8', API_TRUSTED_PROXY_HOPS: '1.5' },
+    'API_TRUSTED_PROXY_HOPS must be a positive integer (got "1.5")',
+  ],
+  [
+    { WEBHOOK_SECRET: 'a-long-enough-webhook-secret', WEBHOOK_SECRET_PREVIOUS: 'short' },
+    'WEBHOOK_SECRET_PREVIOUS must be at least 16 characters',
+  ],
+  [
+    { WEBHOOK_SECRET_PREVIOUS: 'the-previous-webhook-secret' },
+    'WEBHOOK_SECRET_PREVIOUS needs WEBHOOK_SECRET (the new secret) set as well',
+  ],
+  [{ API_TRUSTED_PROXY_HOPS: '2' }, 'API_TRUSTED_PROXY_HOPS has no effect without API_TRUSTED_PROXIES'],
 ])('%j is refused, naming the variable', (env, message) => {
   expect(problem(env)).toContain(message);
 });
@@ -68,10 +111,14 @@ test('a refused secret is never quoted', () => {
   expect(problem({ API_TOKEN: 'hunter2' })).not.toContain('hunter2');
 });
 
-test('the token and the webhook secret are redacted', () => {
+test('the token and the webhook secrets are redacted', () => {
   const printed = JSON.stringify(
     redactedConfig(
-      client({ API_TOKEN: 'a-long-enough-api-token', WEBHOOK_SECRET: 'a-long-enough-webhook-secret' }),
+      client({
+        API_TOKEN: 'a-long-enough-api-token',
+        WEBHOOK_SECRET: 'a-long-enough-webhook-secret',
+        WEBHOOK_SECRET_PREVIOUS: 'a-long-enough-previous-secret',
+      }),
     ),
   );
   expect(printed).not.toContain('a-long-enough');

@@ -404,33 +404,30 @@ describe('bugs the properties found, fixed since (fast-check)', () => {
   // turned scheduled refresh off (a Refresh met MFA on an unscheduled card, nobody came for 30 days): the user's
   // later reconnect then turned scheduled refresh back on at Flinks, against the backend's request. Now
   // afterSetScheduledRefresh marks it only when scheduled refresh was on (ABANDON_KEEPS_BACKEND_CHOICE_PATCH).
-  test.each(policies)(
-    'under %s, scheduled refresh the backend turned off stays off',
-    (_name, policy) => {
-      const example = life({ scheduledRefresh: false }, [
-        {
-          trigger: { kind: 'refreshNow' },
-          outcome: { live: { kind: 'mfa-required', requestId: 'req-mfa' } },
-        },
-        { trigger: { kind: 'timer' } },
-        { trigger: { kind: 'signal', signal: 'reconnected', payload: { requestId: 'req-mfa' } } },
-      ]);
-      fc.assert(
-        fc.property(lifeArb(), (spec) => {
-          liveThrough(spec, policy, (o) => {
-            if (o.kind !== 'committed') return;
-            ensure(
-              !o.reported.offByBackend || !o.state.scheduledRefresh,
-              'scheduled refresh is back on',
-              o.state,
-              o.now,
-            );
-          });
-        }),
-        propertyRuns(RUNS_PER_BUG, { examples: [[example]] }),
-      );
-    },
-  );
+  test.each(policies)('under %s, scheduled refresh the backend turned off stays off', (_name, policy) => {
+    const example = life({ scheduledRefresh: false }, [
+      {
+        trigger: { kind: 'refreshNow' },
+        outcome: { live: { kind: 'mfa-required', requestId: 'req-mfa' } },
+      },
+      { trigger: { kind: 'timer' } },
+      { trigger: { kind: 'signal', signal: 'reconnected', payload: { requestId: 'req-mfa' } } },
+    ]);
+    fc.assert(
+      fc.property(lifeArb(), (spec) => {
+        liveThrough(spec, policy, (o) => {
+          if (o.kind !== 'committed') return;
+          ensure(
+            !o.reported.offByBackend || !o.state.scheduledRefresh,
+            'scheduled refresh is back on',
+            o.state,
+            o.now,
+          );
+        });
+      }),
+      propertyRuns(RUNS_PER_BUG, { examples: [[example]] }),
+    );
+  });
 });
 
 const BACKGROUND_PURPOSES: ReadonlySet<string> = new Set([

@@ -535,9 +535,11 @@ function judge(c: Case, r: FuzzResponse): Verdict {
     }
   }
 
-  const { spec, loginId, allowed } = routeOf(c.request.path, method);
   const expect = (...statuses: number[]): Verdict =>
     statuses.includes(r.status) ? ok() : bad(`expected ${statuses.join('/')}, got ${r.status}`);
+  // `*` and `host:port` name no resource: 400 InvalidRequestTargetError (issue 12, finding 1).
+  if (!/^(\/|https?:\/\/)/i.test(c.request.path)) return expect(400);
+  const { spec, loginId, allowed } = routeOf(c.request.path, method);
   if (spec === null) return allowed.length > 0 ? expect(405) : expect(404);
   if (spec.auth === 'token' && c.auth.valid === false) return expect(401);
   if (spec.auth === 'token' && c.auth.valid === null) return ok();

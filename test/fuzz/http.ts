@@ -64,6 +64,27 @@ function viaSocket(
   request: FuzzRequest,
   timeoutMs: number,
 ): Promise<Omit<FuzzResponse, 'ms'>> {
+  const lines = [`${request.method} ${request.path} HTTP/1.1`, 'host: fuzz', 'connection: close'];
+  for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
+  const body = request.body;
+  if (body !== undefined && request.chunked) lines.push('transfer-encoding: chunked');
+  else if (body !== undefined) lines.push(`content-length: ${body.length}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+  const payload =
+    body === undefined
+      ? []
+      : request.chunked
+        ? [Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]
+        : [body];
+  return sendBytes(baseUrl, Buffer.concat([head, ...payload]), timeoutMs);
+}
+
+/** Writes `bytes` as they are (request line, headers, body) onto a new connection and reads the one answer. */
+export function sendBytes(
+  baseUrl: string,
+  bytes: Buffer,
+  timeoutMs: number,
+): Promise<Omit<FuzzResponse, 'ms'>> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
@@ -84,21 +105,7 @@ function viaSocket(
     socket.on('end', () => finish());
     socket.on('close', () => finish());
     socket.on('error', (error) => finish(chunks.length > 0 ? undefined : String(error)));
-    socket.on('connect', () => {
-      const lines = [`${request.method} ${request.path} HTTP/1.1`, 'host: fuzz', 'connection: close'];
-      for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
-      const body = request.body;
-      if (body !== undefined && request.chunked) lines.push('transfer-encoding: chunked');
-      else if (body !== undefined) lines.push(`content-length: ${body.length}`);
-      const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
-      const payload =
-        body === undefined
-          ? []
-          : request.chunked
-            ? [Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]
-            : [body];
-      socket.write(Buffer.concat([head, ...payload]), () => undefined);
-    });
+    socket.on('connect', () => socket.write(bytes, () => undefined));
   });
 }
 
