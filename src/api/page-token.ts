@@ -27,7 +27,10 @@ export function pageTokenSeal(apiToken: string): PageTokenSeal {
       const raw = Buffer.from(body, 'base64url');
       const given = Buffer.from(signature, 'base64url');
       const expected = mac(raw);
-      if (rest.length > 0 || given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) {
+      // Node decodes base64url leniently (stray characters skipped, unused bits ignored): only the exact encoding
+      // seal() produced is ours.
+      const canonical = raw.toString('base64url') === body && given.toString('base64url') === signature;
+      if (rest.length > 0 || !canonical || given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) {
         throw new ValidationError('Invalid query: pageToken: is not a token from a previous page', [
           { field: 'pageToken', message: 'is not a token from a previous page' },
         ]);
