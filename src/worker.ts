@@ -16,7 +16,8 @@ import { flinksActivitiesPerSecond } from './activities/flinks-rate';
 import { dataConverter } from './codec/data-converter';
 import { type AppConfig, loadConfigOrExit } from './config';
 import { connectNative } from './temporal/connection';
-import { activityQueuePollers } from './temporal/task-queue-pollers';
+import { flinksFleetOnTemporal } from './temporal/flinks-fleet';
+import { uniqueWorkerIdentity } from './temporal/worker-identity';
 import { bundleWorkflowsOutOfProcess } from './temporal/workflow-bundle';
 
 /** How long a card's workflow task may wait for the worker that has the card cached. */
@@ -93,6 +94,8 @@ export async function createWorkers(
       ...common,
       taskQueue: overrides.flinksTaskQueue ?? config.flinks.taskQueue,
       activities: activities.flinks,
+      // The fleet gate counts processes by identity, and `pid@host` collides (pid 1 in containers sharing a hostname).
+      identity: uniqueWorkerIdentity(),
       // Server-side limit shared by every worker polling this queue: it keeps the backlog in Temporal. The strict
       // per-request bound is each process's share of FLINKS_MAX_RPS, kept by the fleet gate below.
       maxTaskQueueActivitiesPerSecond: flinksActivitiesPerSecond(config.flinks.maxRps),
@@ -103,13 +106,12 @@ export async function createWorkers(
       ? new FlinksFleetGate({
           limiter: activities.flinksLimiter,
           maxRps: config.flinks.maxRps,
-          self: flinks.options.identity,
-          listPollers: () =>
-            activityQueuePollers(
-              connection.workflowService,
-              config.temporal.namespace,
-              flinks.options.taskQueue,
-            ),
+          ...flinksFleetOnTemporal(
+            connection,
+            config.temporal.namespace,
+            flinks.options.taskQueue,
+            flinks.options.identity,
+          ),
           log: (level, message, fields) => Runtime.instance().logger[level](message, fields),
         })
       : null;
