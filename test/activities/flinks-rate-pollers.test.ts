@@ -8,11 +8,16 @@ import { flinksFleetOnTemporal, fleetPresenceQueue } from '../../src/temporal/fl
 import { activityQueuePollers } from '../../src/temporal/task-queue-pollers';
 import { uniqueWorkerIdentity } from '../../src/temporal/worker-identity';
 import { connectToDevServer } from '../harness/dev-server';
-import { type GrpcCall, type GrpcFaultProxy, startGrpcFaultProxy } from '../harness/grpc-fault-proxy';
+import {
+  type GrpcCall,
+  type GrpcFaultProxy,
+  startGrpcFaultProxy,
+  workflowServicePath,
+} from '../harness/grpc-fault-proxy';
 import { uniqueTaskQueue } from '../harness/task-queue';
 
 const { DescribeTaskQueueMode } = temporal.api.enums.v1;
-const DESCRIBE = '/temporal.api.workflowservice.v1.WorkflowService/DescribeTaskQueue';
+const DESCRIBE = workflowServicePath('DescribeTaskQueue');
 const status = {
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,

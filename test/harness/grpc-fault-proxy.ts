@@ -18,6 +18,11 @@ export interface GrpcFault {
   message: string;
 }
 
+/** The path of a WorkflowService method, as `GrpcCall.path` has it. */
+export function workflowServicePath(method: string): string {
+  return `/temporal.api.workflowservice.v1.WorkflowService/${method}`;
+}
+
 /** Decides per call: a fault to answer with, or null to forward it. */
 export type FaultRule = (call: GrpcCall) => GrpcFault | null;
 
