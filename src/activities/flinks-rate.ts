@@ -17,7 +17,8 @@
 //     process has counted it or distrusts its own view, and the window of its old share has drained, so no second
 //     ever sees an old share and a new one added up;
 //   - a process that leaves is counted until its last poll is `staleAfterMs` old: its share is lost for that
-//     long, never exceeded. One whose presence polls keep failing stops sending before the others can drop it;
+//     long, never exceeded. One the server forgets (its poller history is in memory) is counted as long. One
+//     whose presence polls keep failing stops sending before the others can drop it;
 //   - the queue's server-side limit, FLINKS_MAX_RPS / 3 activities a second, keeps the backlog in Temporal rather
 //     than in the workers' memory.
 
@@ -89,6 +90,12 @@ export interface FleetView {
   countedAtMs: number | null;
   /** When this process's latest presence poll that the server answered began; null: none yet. */
   announcedAtMs: number | null;
+  /**
+   * Each identity a look listed live, with when (local time). One that a later list lacks altogether (the server
+   * lost its poller history: a restart, a task-queue partition moved to another host) is counted until it would
+   * have gone stale; one listed stale has left.
+   */
+  seenLiveAtMs: Readonly<Record<string, number>>;
 }
 
 export const NEW_FLEET_VIEW: FleetView = {
@@ -98,6 +105,7 @@ export const NEW_FLEET_VIEW: FleetView = {
   firstLookAtMs: null,
   countedAtMs: null,
   announcedAtMs: null,
+  seenLiveAtMs: {},
 };
 
 /** The live identities among `pollers`: staleness is measured against the newest poll (server time, no skew). */
@@ -126,12 +134,22 @@ export function observeFleet(
     view.joinedAtMs === null &&
     ((live?.has(look.self) ?? false) || look.atMs - firstLookAtMs >= timing.joinAnywayAfterMs);
   const counted = live !== null && (view.joinedAtMs !== null || joinNow);
+  let seenLiveAtMs = view.seenLiveAtMs;
+  if (live !== null && look.pollers !== null) {
+    const listed = new Set(look.pollers.map((p) => p.identity));
+    const missing = Object.entries(view.seenLiveAtMs).filter(
+      ([identity, atMs]) => !listed.has(identity) && look.atMs - atMs < timing.staleAfterMs,
+    );
+    seenLiveAtMs = Object.fromEntries([...missing, ...[...live].map((identity) => [identity, look.atMs])]);
+    for (const [identity] of missing) live.add(identity);
+  }
   if (counted) live.add(look.self);
   const next: FleetView = {
     ...view,
     firstLookAtMs,
     members: live === null ? view.members : Math.max(1, live.size),
     countedAtMs: counted ? (look.askedAtMs ?? look.atMs) : view.countedAtMs,
+    seenLiveAtMs,
   };
   if (!joinNow) return next;
   // Listed alone, it needs no warm-up: a process that starts later sees this one and waits for it instead.

@@ -82,6 +82,18 @@ describe('observeFleet and fleetShare', () => {
     expect(fleetShare(look(alone, now, listed), 12, now)).toBe(6);
   });
 
+  test('a server that forgot its pollers (restart, partition moved): the missing are counted until they would be stale', () => {
+    const three = look(NEW_FLEET_VIEW, 0, [poller('me', 0), poller('a', 0), poller('b', 0)]);
+    // Only this process has polled since: a and b are not listed at all.
+    const forgotten = look(three, 5_000, [poller('me', 5_000)]);
+    expect(forgotten.members).toBe(3);
+    const later = look(forgotten, FLEET_TIMING.staleAfterMs - 1, [poller('me', FLEET_TIMING.staleAfterMs)]);
+    expect(later.members).toBe(3);
+    expect(look(later, FLEET_TIMING.staleAfterMs, [poller('me', FLEET_TIMING.staleAfterMs)]).members).toBe(1);
+    // Listed stale, a process has left: no memory keeps it.
+    expect(look(three, 5_000, [poller('me', 200_000), poller('a', 0), poller('b', 200_000)]).members).toBe(2);
+  });
+
   test('a failed look keeps the count until it expires; a process never listed joins after joinAnywayAfterMs, warming up', () => {
     const failing = look(look(NEW_FLEET_VIEW, 0, null), 1_000, null);
     expect(failing).toMatchObject({ joinedAtMs: null, firstLookAtMs: 0 });
@@ -159,6 +171,8 @@ interface Troubles {
   allListingsFail?: boolean;
   /** Some busy processes' presence polls stop being answered from a seeded instant on. */
   announcesFail?: boolean;
+  /** The server forgets every poller at seeded instants (a restart, a partition moved): only later polls are listed. */
+  historyLost?: boolean;
   /** Presence polls modelled (false: the fleet as it was before them, to show what they are for). */
   presence?: boolean;
 }
@@ -176,10 +190,13 @@ function simulateFleet(
   const trouble = new Prng(seed + 1_000_003);
   const maxRps = rng.int(6, 40); // at least one request a second for each of up to 6 processes
   const stepMs = 10;
-  const endMs = troubles.busy || troubles.announcesFail ? 330_000 : 120_000;
+  const endMs = troubles.busy || troubles.announcesFail || troubles.historyLost ? 330_000 : 120_000;
   const lookLatencyMs = 200;
   const never = Number.POSITIVE_INFINITY;
   const presence = troubles.presence ?? true;
+  const losses = troubles.historyLost ? [trouble.int(20_000, 150_000), trouble.int(150_000, 300_000)] : [];
+  /** Since when the server remembers the polls it lists at `atMs`. */
+  const remembersFrom = (atMs: number): number => Math.max(0, ...losses.filter((at) => at <= atMs));
   interface Process {
     id: string;
     polledFromMs: number;
@@ -248,7 +265,7 @@ function simulateFleet(
           : [
               ...listed.map((q) => poller(q.id, Math.min(seenAt, q.leavesAtMs, q.busyFromMs))),
               ...(presence ? listed.map((q) => poller(q.id, lastPresenceMs(q, seenAt))) : []),
-            ];
+            ].filter((p) => (p.lastAccessMs as number) >= remembersFrom(seenAt));
         p.view = observeFleet(p.view, { self: p.id, pollers, atMs: t, askedAtMs: seenAt });
         p.nextLookMs = t + (p.view.joinedAtMs === null ? 250 : FLEET_TIMING.refreshMs);
       }
@@ -293,6 +310,10 @@ test('processes whose slots are all busy for minutes stay counted: never over th
   expect(overBudget({ busy: true, listingsFail: true })).toEqual([]);
   // Counted by their Flinks-queue polls alone, as before the presence polls, the same fleets go over.
   expect(overBudget({ busy: true, presence: false }, { first: true })).not.toEqual([]);
+});
+
+test('a server losing its poller history while processes are busy: never over the budget', () => {
+  expect(overBudget({ busy: true, historyLost: true })).toEqual([]);
 });
 
 test('busy processes whose presence polls stop being answered stop sending first: never over the budget', () => {
