@@ -19,7 +19,8 @@ import { connectNative } from './temporal/connection';
 import { flinksTaskQueueFor } from './domain/task-queues';
 import { FlinksQueueWatch, type FlinksQueueWatchOptions } from './temporal/flinks-queue-watch';
 import { activityQueueHealth } from './temporal/task-queue-backlog';
-import { activityQueuePollers } from './temporal/task-queue-pollers';
+import { flinksFleetOnTemporal } from './temporal/flinks-fleet';
+import { uniqueWorkerIdentity } from './temporal/worker-identity';
 import { bundleWorkflowsOutOfProcess } from './temporal/workflow-bundle';
 
 /** How long a card's workflow task may wait for the worker that has the card cached. */
@@ -98,6 +99,8 @@ export async function createWorkers(
       ...common,
       taskQueue: overrides.flinksTaskQueue ?? config.flinks.taskQueue,
       activities: activities.flinks,
+      // The fleet gate counts processes by identity, and `pid@host` collides (pid 1 in containers sharing a hostname).
+      identity: uniqueWorkerIdentity(),
       // Server-side limit shared by every worker polling this queue: it keeps the backlog in Temporal. The strict
       // per-request bound is each process's share of FLINKS_MAX_RPS, kept by the fleet gate below.
       maxTaskQueueActivitiesPerSecond: flinksActivitiesPerSecond(config.flinks.maxRps),
@@ -108,22 +111,21 @@ export async function createWorkers(
       maxHeartbeatThrottleInterval: '2s',
       ...overrides.workerOptions?.flinks,
     });
+    const sdkLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) =>
+      Runtime.instance().logger[level](message, fields);
     const fleetGate = activities.flinksLimiter
       ? new FlinksFleetGate({
           limiter: activities.flinksLimiter,
           maxRps: config.flinks.maxRps,
-          self: flinks.options.identity,
-          listPollers: () =>
-            activityQueuePollers(
-              connection.workflowService,
-              config.temporal.namespace,
-              flinks.options.taskQueue,
-            ),
-          log: (level, message, fields) => Runtime.instance().logger[level](message, fields),
+          ...flinksFleetOnTemporal(
+            connection,
+            config.temporal.namespace,
+            flinks.options.taskQueue,
+            flinks.options.identity,
+          ),
+          log: sdkLog,
         })
       : null;
-    const sdkLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) =>
-      Runtime.instance().logger[level](message, fields);
     // Cards started with only the contract's input use the derived queue; the configured one serves the rest.
     const derivedFlinksQueue = flinksTaskQueueFor(main.options.taskQueue);
     if (flinks.options.taskQueue !== derivedFlinksQueue) {

@@ -49,7 +49,11 @@ export interface RoutineWorld {
    * `npm run worker` in a child process, configured like this world (plus `env`): a second deployment of the
    * workers. Resolves once it has started.
    */
-  startWorkerProcess(options?: { env?: Record<string, string> }): Promise<WorkerProcess>;
+  startWorkerProcess(options?: {
+    env?: Record<string, string>;
+    /** A command that runs the worker's command line, e.g. `['unshare', '--pid', '--fork']`. */
+    launcher?: readonly string[];
+  }): Promise<WorkerProcess>;
   /**
    * Waits until every card has handled `routineId` and has nothing pending (no workflow task, no activity):
    * whatever the routine's signal caused has happened. Returns each card's view.
@@ -124,7 +128,9 @@ export async function createRoutineWorld(
       return handle;
     },
     async startWorkerProcess(workerOptions = {}) {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/worker.ts'], {
+      const [command, ...args] = [...(workerOptions.launcher ?? []), process.execPath];
+      args.push('-r', 'ts-node/register/transpile-only', 'src/worker.ts');
+      const child = spawn(command as string, args, {
         cwd: join(__dirname, '..', '..'),
         env: { PATH: process.env.PATH, ...processEnv, LOG_LEVEL: 'info', ...workerOptions.env },
         stdio: ['ignore', 'pipe', 'pipe'],
