@@ -83,11 +83,23 @@ export function initialCardState(input: CardInput, nowMs: number): CardState {
 }
 
 /**
- * `next` with `current`'s undeliverable notifications. The outbox parks them in the background, so a transition
- * computed from an older snapshot (before an activity's await) must not roll them back.
+ * `next` with what message handlers and the outbox record in the background: parked notifications and malformed
+ * messages (counted as they arrive). A transition computed from an older snapshot (before an activity's await)
+ * must not roll them back.
  */
-export function keepUndeliverable(next: CardState, current: CardState): CardState {
-  return next.undeliverableNotifications === current.undeliverableNotifications
-    ? next
-    : { ...next, undeliverableNotifications: current.undeliverableNotifications };
+export function keepBackgroundUpdates(next: CardState, current: CardState): CardState {
+  const malformed =
+    current.malformedMessages.count > next.malformedMessages.count
+      ? current.malformedMessages
+      : next.malformedMessages;
+  if (
+    next.undeliverableNotifications === current.undeliverableNotifications &&
+    malformed === next.malformedMessages
+  )
+    return next;
+  return {
+    ...next,
+    undeliverableNotifications: current.undeliverableNotifications,
+    malformedMessages: malformed,
+  };
 }

@@ -26,7 +26,7 @@ import {
   LEGACY_CONTINUE_AS_NEW_AFTER_EVENTS,
   resolveCardPolicy,
 } from '../domain/card-policy';
-import { type CardState, initialCardState, keepUndeliverable } from '../domain/card-state';
+import { type CardState, initialCardState, keepBackgroundUpdates } from '../domain/card-state';
 import {
   afterCachedCall,
   afterDisconnect,
@@ -264,7 +264,7 @@ export async function cardLifecycle(rawInput: CardWorkflowInput): Promise<CardVi
   let notifiedStatus: CardStatus = state.status;
   const commit = (next: CardState): void => {
     const from: CardStatus = notifiedStatus;
-    state = keepUndeliverable(next, state);
+    state = keepBackgroundUpdates(next, state);
     if (next.status !== 'refreshing' && from !== next.status) {
       notifiedStatus = next.status;
       const view = toCardView(state, policy, Date.now());

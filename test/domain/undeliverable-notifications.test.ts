@@ -1,5 +1,5 @@
 // Which refusals park a notification, and the bounded list a card keeps of them.
-import { type CardState, initialCardState, keepUndeliverable } from '../../src/domain/card-state';
+import { type CardState, initialCardState, keepBackgroundUpdates } from '../../src/domain/card-state';
 import { defaultCardPolicy } from '../../src/domain/card-policy';
 import { describeCard, toCardView } from '../../src/domain/card-view';
 import {
@@ -52,8 +52,18 @@ test('a transition computed from an older snapshot keeps what the outbox parked 
   const before = card();
   const now = { ...before, undeliverableNotifications: parkNotification(undefined, parked(1)) };
   const next = { ...before, status: 'errored' as const };
-  expect(keepUndeliverable(next, now)).toEqual({ ...next, undeliverableNotifications: [parked(1)] });
-  expect(keepUndeliverable(next, before)).toBe(next);
+  expect(keepBackgroundUpdates(next, now)).toEqual({ ...next, undeliverableNotifications: [parked(1)] });
+  expect(keepBackgroundUpdates(next, before)).toBe(next);
+});
+
+test('a transition computed from an older snapshot keeps the malformed messages counted meanwhile', () => {
+  const before = card();
+  const now = { ...before, malformedMessages: { count: 3, lastReason: 'reconnected: requestId: Required' } };
+  const next = { ...before, status: 'errored' as const };
+  expect(keepBackgroundUpdates(next, now)).toEqual({ ...next, malformedMessages: now.malformedMessages });
+  // A transition that counted one itself (runs from before the count moved to the signal handler) keeps its own.
+  const counted = { ...now, malformedMessages: { count: 4, lastReason: 'x' } };
+  expect(keepBackgroundUpdates(counted, now)).toBe(counted);
 });
 
 test('the view shows the list only when there is one; the details say so in one line', () => {
