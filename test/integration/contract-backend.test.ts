@@ -1,8 +1,6 @@
 // The product as a backend uses it: only the contract's variables, a task queue of the backend's own, and cards
 // started, signalled and refreshed with a plain @temporalio/client (no product code on the backend's side).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -13,6 +11,7 @@ import { FlinksQueueWatch } from '../../src/temporal/flinks-queue-watch';
 import { activityQueueHealth } from '../../src/temporal/task-queue-backlog';
 import { connectToDevServer } from '../harness/dev-server';
 import { waitFor } from '../harness/wait-for';
+import { spawnWorkerProcess } from '../harness/worker-process';
 
 const SECRET = 'contract-backend-secret-do-not-log';
 
@@ -38,27 +37,9 @@ afterAll(async () => {
 
 /** `npm run worker` with exactly `vars` (and PATH): what a deployment following the contract sets. */
 async function startWorker(vars: Record<string, string>): Promise<{ output(): string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/worker.ts'], {
-    cwd: join(__dirname, '..', '..'),
-    env: { PATH: process.env.PATH, ...vars },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker started')) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => reject(new Error(`worker exited before starting: ${output.slice(-2_000)}`)));
-  });
-  stops.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  return { output: () => output };
+  const worker = await spawnWorkerProcess({ env: { PATH: process.env.PATH, ...vars } });
+  stops.push(worker.stop);
+  return worker;
 }
 
 function contractVars(taskQueue: string): Record<string, string> {

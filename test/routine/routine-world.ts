@@ -1,6 +1,5 @@
 // A deployment in miniature for the routine, schedule, client and CLI tests: the shared dev server, the Flinks
 // simulator on the real clock, and the product's own workers (createWorkers) on a task queue of this suite's own.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { createWorkers, type FlinksRefreshWorkers, type WorkerOverrides } from '
 import { cardWorkflowId } from '../../src/workflows/definitions';
 import { connectToDevServer } from '../harness/dev-server';
 import { uniqueTaskQueue } from '../harness/task-queue';
+import { spawnWorkerProcess, type WorkerProcess } from '../harness/worker-process';
 import { bundleWorkflows } from '../harness/workflow-bundle';
 
 export const SECRET = 'routine-test-secret-do-not-log';
@@ -25,16 +25,7 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-/** `npm run worker` as a child process. */
-export interface WorkerProcess {
-  pid: number;
-  /** SIGTERM: a graceful shutdown (in-flight activities get WORKER_SHUTDOWN_GRACE). */
-  stop(): Promise<void>;
-  /** SIGKILL: the process dies at once, mid-task; resolves once it has exited. */
-  kill(): Promise<void>;
-  /** Everything it has written to stdout and stderr so far. */
-  output(): string;
-}
+export { type WorkerProcess } from '../harness/worker-process';
 
 export interface RoutineWorld {
   env: TestWorkflowEnvironment;
@@ -128,33 +119,12 @@ export async function createRoutineWorld(
       return handle;
     },
     async startWorkerProcess(workerOptions = {}) {
-      const [command, ...args] = [...(workerOptions.launcher ?? []), process.execPath];
-      args.push('-r', 'ts-node/register/transpile-only', 'src/worker.ts');
-      const child = spawn(command as string, args, {
-        cwd: join(__dirname, '..', '..'),
+      const worker = await spawnWorkerProcess({
         env: { PATH: process.env.PATH, ...processEnv, LOG_LEVEL: 'info', ...workerOptions.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        launcher: workerOptions.launcher,
       });
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      let output = '';
-      await new Promise<void>((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('Worker started')) resolve();
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        void exited.then(() =>
-          reject(new Error(`worker process exited before starting: ${output.slice(-2_000)}`)),
-        );
-      });
-      const signalled = (signal: NodeJS.Signals) => async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        await exited;
-      };
-      const stop = signalled('SIGTERM');
-      children.push(stop);
-      return { pid: child.pid as number, stop, kill: signalled('SIGKILL'), output: () => output };
+      children.push(worker.stop);
+      return worker;
     },
     async settled(loginIds, routineId, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
