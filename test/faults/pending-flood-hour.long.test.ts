@@ -1,4 +1,5 @@
-// Issue 12 #7 at full length: reconnected every 100 ms for an hour of the backend's clock (36,000 signals).
+// Issue 12 #7 at full length: reconnected every 100 ms for an hour of the backend's clock (36,000 signals). Long: it
+// runs only in `npm run test:faults` (jest.config.js).
 import { type CardWorld, createCardWorld } from '../workflows/card-env';
 import { floodWithReconnects } from '../workflows/pending-flood';
 
