@@ -166,9 +166,14 @@ export function fleetProblems(
     const nights = Object.values(liveRefreshes[loginId] ?? {});
     const live = nights.reduce((a, b) => a + b, 0);
     const code = view?.lastError?.code ?? null;
-    const statusOk =
-      view?.status === group.status || (view?.status === 'errored' && code !== null && erroredAllowed(code));
-    const liveOk = !exactLiveRefreshes || (nights.every((n) => n <= 1) && live === group.liveRefreshes);
+    const erroredAsAllowed = view?.status === 'errored' && code !== null && erroredAllowed(code);
+    const statusOk = view?.status === group.status || erroredAsAllowed;
+    // A card errored with an allowed code may have made fewer live refreshes (its attempt gave up before sending),
+    // never more.
+    const liveOk =
+      !exactLiveRefreshes ||
+      (nights.every((n) => n <= 1) &&
+        (live === group.liveRefreshes || (erroredAsAllowed && live < group.liveRefreshes)));
     if (!view || !statusOk || view.lastRoutineId !== routineId || !liveOk) {
       problems.push(
         `${group.name} ${loginId}: ${view?.status ?? 'no card'} (${code ?? 'no error'}), routine ${

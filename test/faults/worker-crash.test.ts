@@ -108,7 +108,7 @@ test(`${KILLS} SIGKILLs of the worker process during a routine over ${CARDS} car
   const lostSessions = [...views.values()].filter((v) => v.lastError?.code === LOST_SESSION).length;
   report.notes.push(
     `${liveRefreshTotal(counters.liveRefreshesByCardAndNight)} live refreshes`,
-    `${lostSessions} cards errored ${LOST_SESSION} (killed between Flinks' answer and the heartbeat)`,
+    `${lostSessions} cards errored ${LOST_SESSION} (killed after the live Authorize may have left: at most one login, maybe none)`,
   );
   expect(
     fleetProblems(fleet, views, counters.liveRefreshesByCardAndNight, routineId, {
