@@ -147,10 +147,11 @@ export async function runChain(
   env: TestWorkflowEnvironment,
   workflowId: string,
   firstRunId: string,
+  maxRuns = 100,
 ): Promise<WorkflowHandle[]> {
   const chain: WorkflowHandle[] = [];
   let runId: string | null | undefined = firstRunId;
-  while (runId && chain.length < 100) {
+  while (runId && chain.length < maxRuns) {
     const handle: WorkflowHandle = env.client.workflow.getHandle(workflowId, runId);
     chain.push(handle);
     const history = await handle.fetchHistory();

@@ -1,16 +1,18 @@
 // A backend retrying `reconnected` without pause: the card's queue of pending messages stays one message, the card
 // continues-as-new carrying it, and nothing reaches Flinks twice for the same requestId. Shared by the short run in
 // `npm test` and the virtual hour in `npm run test:faults`.
-import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { disconnectSignal, reconnectedSignal, stateQuery } from '../../src/workflows/definitions';
+import { runChain } from '../fuzz/fuzz-world';
 import { waitFor } from '../harness/wait-for';
 import { type CardWorld, workflowTaskFailures } from './card-env';
 
 const CONTINUE_AS_NEW_AFTER = 200;
 
 /**
- * Sends the same reconnected every 100 ms of the backend's clock for `seconds`, compressed: one after the other, as
- * fast as the server takes them (about 6 times the real rate here). Then checks the card and each of its runs.
+ * Sends the same reconnected every 100 ms of the backend's clock for `seconds`. On the dev server that clock is
+ * compressed (one after the other, about 6 times the real rate here: a loaded worker can then lose continue-as-new
+ * to the next signal again and again, as Temporal refuses a completion while signals arrive); on the time-skipping
+ * server it is the test server's own clock. Then checks the card and each of its runs.
  */
 export async function floodWithReconnects(world: CardWorld, seconds: number): Promise<void> {
   const { loginId } = await world.sim.admin.createCard({ scenario: 'healthy' });
@@ -24,13 +26,11 @@ export async function floodWithReconnects(world: CardWorld, seconds: number): Pr
   const card = world.env.client.workflow.getHandle(handle.workflowId);
 
   const signals = seconds * 10;
-  await forEachBounded(
-    Array.from({ length: signals }, (_, i) => i),
-    1,
-    async () => {
-      await card.signal(reconnectedSignal, { requestId });
-    },
-  );
+  for (let i = 0; i < signals; i += 1) {
+    await card.signal(reconnectedSignal, { requestId });
+    // On the time-skipping server, 100 ms of its clock pass between signals (once the card has handled the last).
+    if (world.env.supportsTimeSkipping) await world.env.sleep(100);
+  }
 
   const view = await waitFor(
     async () => {
@@ -44,17 +44,11 @@ export async function floodWithReconnects(world: CardWorld, seconds: number): Pr
   expect(view.malformedMessages.count).toBe(0);
 
   // Every run stayed near the threshold: a few signals land while a run decides to continue.
-  const runs: { runId: string; events: number; failures: string[] }[] = [];
-  for await (const execution of world.env.client.workflow.list({
-    query: `WorkflowId = '${handle.workflowId}'`,
-  })) {
-    const run = world.env.client.workflow.getHandle(handle.workflowId, execution.runId);
+  const chain = await runChain(world.env, handle.workflowId, handle.firstExecutionRunId, 10_000);
+  const runs: { events: number; failures: string[] }[] = [];
+  for (const run of chain) {
     const history = await run.fetchHistory();
-    runs.push({
-      runId: execution.runId,
-      events: history.events?.length ?? 0,
-      failures: await workflowTaskFailures(run),
-    });
+    runs.push({ events: history.events?.length ?? 0, failures: await workflowTaskFailures(run) });
   }
   const longest = Math.max(...runs.map((r) => r.events));
   process.stderr.write(
