@@ -64,12 +64,20 @@ export interface Cluster {
   dataDir: string;
   ports: ClusterPorts;
   uiUrl: string | null;
-  pg: { port: number; stop(mode?: PostgresStopMode): Promise<void>; start(): Promise<void> };
+  uiPid: number | undefined;
+  pg: {
+    port: number;
+    readonly pid: number | undefined;
+    stop(mode?: PostgresStopMode): Promise<void>;
+    start(): Promise<void>;
+  };
   /** 'server' in single mode; 'frontend' | 'history' | 'matching' | 'worker' in services mode. */
   service(name: ClusterPart): ClusterService;
   /** The process groups of every part started so far (each part's pid), for "nothing left running" checks. */
   processGroups(): number[];
-  /** Temporal, then PostgreSQL (fast shutdown); idempotent. */
+  /** The Web UI and the Temporal processes (PostgreSQL keeps running); idempotent. */
+  stopTemporal(): Promise<void>;
+  /** The Web UI, Temporal, then PostgreSQL (fast shutdown); idempotent. */
   stop(): Promise<void>;
 }
 
@@ -166,6 +174,8 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
         args: [join(COMPOSE_TEMPORAL(root), 'start-server.sh')],
         env: { ...serverEnv, SERVICES: name === 'server' ? '' : name },
         logFile: join(logs, `temporal-${name}.log`),
+        // After start-server.sh's exec, the process is temporal-server.
+        pidFile: { path: join(dataDir, 'run', `temporal-${name}.pid`), commandIncludes: 'temporal-server' },
         onUnexpectedExit: unexpected(`temporal-${name}`),
       }),
     );
@@ -194,14 +204,19 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   }
 
   let ui: Awaited<ReturnType<typeof startUiServer>> | null = null;
-  let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
+  let stoppingTemporal: Promise<void> | null = null;
+  const stopTemporal = (): Promise<void> =>
+    (stoppingTemporal ??= (async () => {
       await ui?.process.stop();
       // The frontend first (no new requests), the history service last among them (it owns the shards).
       for (const name of ['frontend', 'worker', 'matching', 'history', 'server'] as const) {
         await services.get(name)?.stop();
       }
+    })());
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await stopTemporal();
       await pg.stop('fast');
       if (temporaryData) rmSync(dataDir, { recursive: true, force: true });
     })());
@@ -240,6 +255,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
         port: ports.ui,
         dir: join(dataDir, 'ui'),
         logFile: join(logs, 'temporal-ui-server.log'),
+        pidFile: join(dataDir, 'run', 'temporal-ui-server.pid'),
         codecEndpoint: typeof options.ui === 'object' ? options.ui.codecEndpoint : undefined,
         onUnexpectedExit: unexpected('temporal-ui-server'),
       });
@@ -259,8 +275,12 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     dataDir,
     ports,
     uiUrl: ui?.url ?? null,
+    uiPid: ui?.process.pid,
     pg: {
       port: ports.postgres,
+      get pid() {
+        return pg.process.pid;
+      },
       stop: (mode) => pg.stop(mode),
       async start() {
         await pg.start();
@@ -277,6 +297,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
       return service;
     },
     processGroups: () => [...everStarted],
+    stopTemporal,
     stop,
   };
 }

@@ -3,7 +3,7 @@
 // reaches everything it started. Its output goes straight to a log file. Whatever still runs when this process
 // exits is SIGKILLed, so nothing outlives a crash of the harness or of jest.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export class ManagedProcessError extends Error {
@@ -20,6 +20,11 @@ export interface ManagedProcessOptions {
   logFile: string;
   /** Called when the process exits while nobody asked it to stop (a crash, or a kill from outside). */
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /**
+   * Holds the pid while it runs: a run of ours that was SIGKILLed never stopped its parts, so the next start()
+   * kills the group it names first (if that pid still runs this command).
+   */
+  pidFile?: { path: string; commandIncludes: string };
 }
 
 export interface ManagedProcess {
@@ -91,6 +96,7 @@ export function managedProcess(options: ManagedProcessOptions): ManagedProcess {
     },
     start() {
       if (running) return;
+      if (options.pidFile) killLeftover(options.pidFile.path, options.pidFile.commandIncludes);
       mkdirSync(dirname(options.logFile), { recursive: true });
       const fd = openSync(options.logFile, 'a', 0o600);
       let child;
@@ -109,6 +115,10 @@ export function managedProcess(options: ManagedProcessOptions): ManagedProcess {
       }
       const thisPid = child.pid;
       pid = thisPid;
+      if (options.pidFile) {
+        mkdirSync(dirname(options.pidFile.path), { recursive: true });
+        writeFileSync(options.pidFile.path, `${thisPid}\n`);
+      }
       running = true;
       expectExit = false;
       live.add(self);
@@ -117,6 +127,7 @@ export function managedProcess(options: ManagedProcessOptions): ManagedProcess {
         child.once('exit', (code, signal) => {
           running = false;
           live.delete(self);
+          if (options.pidFile) rmSync(options.pidFile.path, { force: true });
           // Anything the part started and left behind in its group goes with it.
           try {
             process.kill(-thisPid, 'SIGKILL');
@@ -184,4 +195,28 @@ export function processesInGroups(groups: readonly number[]): number[] {
     }
   }
   return found;
+}
+
+/** SIGKILLs the process group a pid file names, if that pid still runs `command` (never an unrelated process). */
+function killLeftover(pidFile: string, command: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let commandLine = '';
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return; // Gone, or no /proc: never kill what we cannot identify.
+  }
+  if (!commandLine.includes(command)) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }

@@ -15,6 +15,7 @@ export interface UiServerOptions {
   /** A folder of its own for the generated config. */
   dir: string;
   logFile: string;
+  pidFile?: string;
   /** The codec server that decodes encrypted payloads (TEMPORAL_ENCRYPTION_KEYS set). */
   codecEndpoint?: string;
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
@@ -48,6 +49,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     args: ['--root', options.dir, '--config', 'config', '--env', 'cluster', 'start'],
     env: process.env,
     logFile: options.logFile,
+    pidFile: options.pidFile ? { path: options.pidFile, commandIncludes: options.executable } : undefined,
     onUnexpectedExit: options.onUnexpectedExit,
   });
   ui.start();
