@@ -55,6 +55,14 @@ export function startLifecycle(
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
+  // @temporalio/client 1.24's retry interceptor starts a call's next attempt from a timer: a call still retrying
+  // (the demo seeding, cut short by Ctrl-C) once the stop has closed the client throws this from that timer, which
+  // would crash the stop half-way. Only then, and only that error, is ignored; anything else crashes as usual.
+  process.on('uncaughtException', (error) => {
+    if (stopping && error instanceof Error && error.message === 'Channel has been shut down') return;
+    process.stderr.write(`Uncaught ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
 
   return {
     stack,
