@@ -8,7 +8,11 @@ export interface BannerInput {
     embedded: boolean;
     uiUrl: string | null;
     dbPath: string | null;
+    /** Said after the address instead of the dev server's data file, e.g. `npm run cluster`'s topology. */
+    note?: string;
   };
+  /** One line per process the command runs (`npm run cluster`); none for `npm start`. */
+  processes?: readonly string[];
   api: { url: string; token: string; tokenSource: 'env' | 'file' | 'generated'; tokenFile: string };
   flinks: { simulatorUrl: string | null; baseUrl: string };
   schedule: string;
@@ -35,10 +39,13 @@ export function renderBanner(b: BannerInput): string {
     'flinks-refresh is running',
     `  Temporal Web UI  ${ui}`,
     `  Temporal         ${b.temporal.address}, namespace ${b.temporal.namespace}${
-      b.temporal.embedded && b.temporal.dbPath
-        ? ` (embedded dev server, data in ${here(b.temporal.dbPath)})`
-        : ''
+      b.temporal.note
+        ? ` (${b.temporal.note})`
+        : b.temporal.embedded && b.temporal.dbPath
+          ? ` (embedded dev server, data in ${here(b.temporal.dbPath)})`
+          : ''
     }`,
+    ...(b.processes ?? []).map((line, i) => `  ${i === 0 ? 'Processes' : '         '}        ${line}`),
     `  HTTP API         ${b.api.url}`,
     `  API token        ${token}`,
     `  Flinks           ${b.flinks.simulatorUrl ? `simulator at ${b.flinks.simulatorUrl} (admin API under /admin)` : b.flinks.baseUrl}`,

@@ -35,7 +35,19 @@ starting one. FLINKS_BASE_URL set: use that Flinks instead of the simulator (no 
 const MIN_DEMO_NIGHT_MS = 30_000;
 
 export function parseStartArgs(argv: readonly string[]): StartArgs {
-  let values;
+  return parseArgsWith(argv, {}, '.data').args;
+}
+
+/** Extra flags of a command built like `npm start` (e.g. `npm run cluster`): strings or booleans. */
+export type ExtraOptions = Record<string, { type: 'string' | 'boolean' }>;
+
+/** `npm start`'s options plus `extra`, with its own default data folder; the extra values as parsed. */
+export function parseArgsWith(
+  argv: readonly string[],
+  extra: ExtraOptions,
+  defaultDataDir: string,
+): { args: StartArgs; extra: Record<string, string | boolean | undefined> } {
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -47,6 +59,7 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
         'temporal-port': { type: 'string' },
         'ui-port': { type: 'string' },
         'simulator-port': { type: 'string' },
+        ...extra,
       },
       strict: true,
       allowPositionals: false,
@@ -54,15 +67,20 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
   } catch (error) {
     throw new StartUsageError(error instanceof Error ? error.message : String(error));
   }
-  return {
+  const text = (name: string) => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const args: StartArgs = {
     help: values.help === true,
     verbose: values.verbose === true,
-    demoClockMs: values['demo-clock'] === undefined ? null : demoClock(values['demo-clock']),
-    dataDir: resolve(values['data-dir'] ?? '.data'),
-    temporalPort: port(values['temporal-port'], 7233, '--temporal-port'),
-    uiPort: port(values['ui-port'], 8233, '--ui-port'),
-    simulatorPort: port(values['simulator-port'], 4010, '--simulator-port'),
+    demoClockMs: text('demo-clock') === undefined ? null : demoClock(text('demo-clock') as string),
+    dataDir: resolve(text('data-dir') ?? defaultDataDir),
+    temporalPort: parsePortFlag(text('temporal-port'), 7233, '--temporal-port'),
+    uiPort: parsePortFlag(text('ui-port'), 8233, '--ui-port'),
+    simulatorPort: parsePortFlag(text('simulator-port'), 4010, '--simulator-port'),
   };
+  return { args, extra: Object.fromEntries(Object.keys(extra).map((name) => [name, values[name]])) };
 }
 
 function demoClock(text: string): number {
@@ -80,7 +98,7 @@ function demoClock(text: string): number {
   return ms;
 }
 
-function port(text: string | undefined, fallback: number, flag: string): number {
+export function parsePortFlag(text: string | undefined, fallback: number, flag: string): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value > 65_535)

@@ -1,5 +1,6 @@
-// The one place that decides which executables run the real Temporal servers (our machines cannot reach
-// temporal.download, so the SDK's own download is only the last fallback).
+// The one place that decides which executables run the real Temporal servers: the CLI's dev server, the Java
+// time-skipping server, and a real cluster's Go programs (our machines cannot reach temporal.download, so the SDK's
+// own download is only the last fallback).
 import { type EphemeralServerExecutable } from '@temporalio/testing';
 import { resolveTestServer, type ResolveTestServerOptions } from './java-test-server';
 import { resolveTemporalCli, type ResolveTemporalCliOptions } from './temporal-cli';
@@ -13,6 +14,15 @@ export {
   type ResolveTemporalCliOptions,
   type TemporalCliSource,
 } from './temporal-cli';
+export {
+  CLUSTER_TOOLS,
+  resolveClusterTools,
+  TEMPORAL_SERVER_VERSION,
+  UI_SERVER_VERSION,
+  type ClusterTools,
+  type ResolvedClusterTools,
+  type ResolveClusterToolsOptions,
+} from './cluster-tools';
 export {
   resolveTestServer,
   TestServerNotFoundError,

@@ -1,9 +1,10 @@
 // Finds or builds the Temporal CLI, whose `server start-dev` is the dev server used by integration tests and the demo.
 import { type EphemeralServerExecutable } from '@temporalio/testing';
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { findOnPath, formatSeconds, isExecutableFile, runCommand, sameFile, tail } from './exec';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { findOnPath, isExecutableFile, runCommand, sameFile } from './exec';
+import { goBuildInfo, type GoInfo, goInfo, goInstall } from './go-install';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli';
 /**
@@ -36,11 +37,6 @@ export interface ResolveTemporalCliOptions {
 
 export class TemporalCliNotFoundError extends Error {
   override readonly name = 'TemporalCliNotFoundError';
-}
-
-interface GoInfo {
-  /** Where `go install` writes binaries: GOBIN, else the first GOPATH entry's bin. */
-  binDir: string;
 }
 
 export async function resolveTemporalCli(
@@ -94,7 +90,7 @@ export async function resolveTemporalCli(
     const previous = `${installed}.previous`;
     const setAside = existsSync(installed);
     if (setAside) renameSync(installed, previous);
-    const failure = await goInstall(env, go, log, options.progressIntervalMs ?? 15_000);
+    const failure = await installCli(env, go, log, options.progressIntervalMs ?? 15_000);
     if (setAside) {
       if (failure) renameSync(previous, installed);
       else rmSync(previous, { force: true });
@@ -124,22 +120,9 @@ function existing(path: string, source: TemporalCliSource, description: string):
   return { executable: { type: 'existing-path', path }, source, description };
 }
 
-async function goInfo(env: NodeJS.ProcessEnv): Promise<GoInfo | undefined> {
-  const go = findOnPath('go', env.PATH);
-  if (!go) return undefined;
-  const result = await runCommand(go, ['env', 'GOBIN', 'GOPATH'], { env }).catch(() => undefined);
-  if (!result || result.code !== 0) return undefined;
-  const [gobin = '', gopath = ''] = result.stdout.split('\n').map((s) => s.trim());
-  const firstGopath = gopath.split(delimiter)[0] || join(homedir(), 'go');
-  return { binDir: gobin || join(firstGopath, 'bin') };
-}
-
 /** The module version recorded in a Go binary's build info (`go version -m`), e.g. 'v1.5.1'. */
 async function builtModuleVersion(binary: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const result = await runCommand('go', ['version', '-m', binary], { env }).catch(() => undefined);
-  if (!result || result.code !== 0) return undefined;
-  const line = result.stdout.split('\n').find((l) => l.trim().startsWith(`mod\t${TEMPORAL_CLI_MODULE}\t`));
-  return line?.trim().split('\t')[2];
+  return (await goBuildInfo(binary, env))?.modules.get(TEMPORAL_CLI_MODULE);
 }
 
 async function cliVersion(binary: string): Promise<string> {
@@ -148,56 +131,25 @@ async function cliVersion(binary: string): Promise<string> {
 }
 
 /** Builds the pinned CLI into the Go bin folder, reporting progress; returns an error text or undefined. */
-async function goInstall(
+async function installCli(
   env: NodeJS.ProcessEnv,
   go: GoInfo,
   log: (line: string) => void,
   progressIntervalMs: number,
 ): Promise<string | undefined> {
-  const target = `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`;
-  log(`Building the Temporal CLI: go install ${target} -> ${go.binDir}`);
-  log(
-    `  a cold build downloads ~160 modules and compiles ~${APPROX_PACKAGES} packages (3-5 min on 2 cores); ` +
-      "Go's caches make later builds take seconds",
-  );
-  const started = Date.now();
-  let downloaded = 0;
-  let compiled = 0;
-  let compiling = false;
-  const timer = setInterval(() => {
-    log(
-      `  still building… ${formatSeconds(Date.now() - started)}: ${downloaded} modules downloaded, ` +
-        `${compiled} of ~${APPROX_PACKAGES} packages compiled`,
-    );
-  }, progressIntervalMs);
-  try {
-    const result = await runCommand(findOnPath('go', env.PATH) ?? 'go', ['install', '-v', target], {
-      // Outside the repository so no go.mod / go.work here can interfere with a module-aware `go install pkg@version`.
-      cwd: tmpdir(),
-      env: { ...env, GOWORK: 'off' },
-      onStderrLine: (line) => {
-        if (line.startsWith('go: downloading ')) {
-          downloaded += 1;
-        } else if (/^[\w.~-]+(\/[\w.~+-]+)*$/.test(line.trim())) {
-          // `go install -v` prints each package as it is compiled.
-          if (!compiling) {
-            compiling = true;
-            log(`  compiling (${downloaded} modules downloaded in ${formatSeconds(Date.now() - started)})`);
-          }
-          compiled += 1;
-        }
-      },
-    });
-    if (result.code !== 0) return `exit ${result.code ?? result.signal}\n${tail(result.stderr)}`;
-    log(
-      `  built in ${formatSeconds(Date.now() - started)} (${downloaded} modules downloaded, ${compiled} packages compiled)`,
-    );
-    return existsSync(join(go.binDir, 'temporal'))
-      ? undefined
-      : `go install did not produce ${go.binDir}/temporal`;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    clearInterval(timer);
-  }
+  const failure = await goInstall({
+    env,
+    go,
+    targets: [`${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`],
+    gobin: go.binDir,
+    what: 'the Temporal CLI',
+    approxModules: 160,
+    approxPackages: APPROX_PACKAGES,
+    log,
+    progressIntervalMs,
+  });
+  if (failure) return failure;
+  return existsSync(join(go.binDir, 'temporal'))
+    ? undefined
+    : `go install did not produce ${go.binDir}/temporal`;
 }

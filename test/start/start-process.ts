@@ -17,16 +17,17 @@ export interface StartProcess {
   interrupt(timeoutMs?: number): Promise<number | null>;
 }
 
-export function runStart(args: readonly string[], env: Record<string, string>): StartProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'src/start/main.ts', ...args],
-    {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+/** `entry`: another command built like `npm start` (test/cluster runs `npm run cluster`'s). */
+export function runStart(
+  args: readonly string[],
+  env: Record<string, string>,
+  entry = 'src/start/main.ts',
+): StartProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

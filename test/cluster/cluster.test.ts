@@ -1,0 +1,110 @@
+// The product on a real Temporal cluster (PostgreSQL persistence and visibility), as one server process and as its
+// four services in four processes: cards connect, the nightly routine signals them (nightlyStatus), a Refresh,
+// visibility queries by every Flinks search attribute answer from PostgreSQL, and stopping leaves no process.
+import { randomUUID } from 'node:crypto';
+import { runRoutineNow } from '../../src/schedule';
+import { cardWorkflowId } from '../../src/workflows/definitions';
+import { type Cluster, type ClusterMode, startCluster } from '../../tools/cluster/cluster';
+import { clusterUnavailableReason } from '../../tools/cluster/availability';
+import { processesInGroups } from '../../tools/cluster/managed-process';
+import { waitFor } from '../harness/wait-for';
+import { createRoutineWorld, type RoutineWorld } from '../routine/routine-world';
+
+const unavailable = clusterUnavailableReason();
+const suite = unavailable ? describe.skip : describe;
+if (unavailable) process.stderr.write(`[cluster] skipped: ${unavailable}\n`);
+
+/** The harness builds missing Go programs itself (minutes on a cold machine); normally `npm run tools` did. */
+const START_TIMEOUT_MS = 15 * 60_000;
+
+suite.each<ClusterMode>(['single', 'services'])('a Temporal cluster on PostgreSQL, %s', (mode) => {
+  let cluster: Cluster | undefined;
+  let world: RoutineWorld | undefined;
+  const unexpected: string[] = [];
+
+  beforeAll(async () => {
+    const started = Date.now();
+    cluster = await startCluster({
+      mode,
+      onUnexpectedExit: (part, code, signal) => unexpected.push(`${part} exited (${signal ?? code})`),
+    });
+    process.stderr.write(`[cluster] ${mode}: up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    world = await createRoutineWorld({ temporalAddress: cluster.address });
+    await world.startWorkers();
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await world?.close();
+    const groups = cluster?.processGroups() ?? [];
+    await cluster?.stop();
+    await cluster?.stop(); // idempotent
+    expect(processesInGroups(groups)).toEqual([]);
+    expect(unexpected).toEqual([]);
+  });
+
+  test('connect, the nightly routine, a Refresh, and visibility by every search attribute', async () => {
+    const w = world as RoutineWorld;
+    const [healthy, mfa, broken] = await Promise.all(
+      (['healthy', 'mfa-on-live', 'disabled-institution'] as const).map((scenario) =>
+        w.sim.admin.createCard({ scenario }),
+      ),
+    );
+    const ids = [healthy, mfa, broken].map((card) => card!.loginId);
+    for (const loginId of ids) await w.cards.connect(loginId, { institution: 'FlinksCapital' });
+
+    await w.sim.admin.runNightlyJob();
+    const routine = await runRoutineNow(w.env.client, {
+      taskQueue: w.taskQueue,
+      flinksTaskQueue: w.config.flinks.taskQueue,
+      routineId: `cluster-${mode}-${randomUUID()}`,
+    });
+    const result = await routine.handle.result();
+    expect(result).toMatchObject({ signalled: 3, failedShards: [] });
+    const views = await w.settled(ids, routine.routineId);
+    expect(views.get(healthy!.loginId)?.status).toBe('scheduled');
+    expect(views.get(mfa!.loginId)?.status).toBe('awaiting-user-mfa');
+    // Flinks keeps a disabled institution's card eligible; a Refresh shows the error.
+    expect((await w.cards.refreshNow(broken!.loginId)).outcome).toBe('failed');
+
+    const healthyView = await w.cards.getCard(healthy!.loginId);
+    expect(healthyView.lastSuccessfulRefreshAt).not.toBeNull();
+    expect(healthyView.eligibleUntil).not.toBeNull();
+    const one = `FlinksLoginId = '${healthy!.loginId}'`;
+    const mine = `FlinksLoginId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+    const queries: [string, string[]][] = [
+      [one, [healthy!.loginId]],
+      [`${mine} AND FlinksCardStatus = 'awaiting-user-mfa'`, [mfa!.loginId]],
+      [`${mine} AND FlinksCardStatus = 'errored'`, [broken!.loginId]],
+      [`${mine} AND FlinksErrorCode = 'DISABLED_INSTITUTION'`, [broken!.loginId]],
+      // Datetimes compare: the card's own value matches, a later one does not.
+      [`${one} AND FlinksLastRefreshAt = '${healthyView.lastSuccessfulRefreshAt}'`, [healthy!.loginId]],
+      [`${one} AND FlinksLastRefreshAt > '${healthyView.lastSuccessfulRefreshAt}'`, []],
+      [
+        `${one} AND FlinksEligibleUntil BETWEEN '${healthyView.eligibleUntil}' AND '9999-01-01T00:00:00Z'`,
+        [healthy!.loginId],
+      ],
+      [`${one} AND FlinksEligibleUntil < '${healthyView.eligibleUntil}'`, []],
+    ];
+    for (const [query, expected] of queries) {
+      const want = expected.map(cardWorkflowId).sort();
+      const found = await waitFor(
+        async () => {
+          const workflowIds: string[] = [];
+          for await (const execution of w.env.client.workflow.list({ query })) {
+            workflowIds.push(execution.workflowId);
+          }
+          return workflowIds.sort().join() === want.join() ? workflowIds : undefined;
+        },
+        { timeoutMs: 15_000 },
+      ).catch(async () => {
+        // What visibility holds for those cards, to tell a wrong value from a query that cannot match.
+        const held: Record<string, unknown> = {};
+        for await (const execution of w.env.client.workflow.list({ query: mine })) {
+          held[execution.workflowId] = execution.searchAttributes;
+        }
+        return { nothingAfter: '15 s', held };
+      });
+      expect({ query, found }).toEqual({ query, found: want });
+    }
+  });
+});

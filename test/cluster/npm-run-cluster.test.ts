@@ -1,0 +1,58 @@
+// `npm run cluster` as a user runs it: the whole topology comes up with the same banner as `npm start` and seeds
+// the demo cards; Ctrl-C (SIGINT) stops it with exit 0 and leaves none of its processes behind.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterUnavailableReason } from '../../tools/cluster/availability';
+import { processesInGroups } from '../../tools/cluster/managed-process';
+import { runStart } from '../start/start-process';
+
+const unavailable = clusterUnavailableReason();
+const maybe = unavailable ? test.skip : test;
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'npm-run-cluster-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+maybe(
+  `comes up with the banner and the demo cards; Ctrl-C leaves no process behind${unavailable ? ` (skipped: ${unavailable})` : ''}`,
+  async () => {
+    const run = runStart(
+      ['--data-dir', dataDir, '--temporal-port', '0', '--ui-port', '0', '--simulator-port', '0'],
+      // runStart passes PATH and HOME; Go's own settings say where the cluster's programs are.
+      { API_PORT: '0', ...goEnvironment() },
+      'tools/cluster/main.ts',
+    );
+    let pids: number[] = [];
+    try {
+      const { uiUrl, apiUrl, token } = await run.banner();
+      // Every process the banner lists: PostgreSQL, four Temporal services, the UI, two workers, the API.
+      pids = [...run.output().matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+      expect(pids).toHaveLength(9);
+      expect(processesInGroups(pids).length).toBeGreaterThanOrEqual(9);
+      expect((await fetch(uiUrl)).status).toBe(200);
+      await run.waitForOutput(/Demo: 7 cards seeded/, 120_000);
+      const cards = await fetch(`${apiUrl}/cards`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await cards.json()) as { cards: unknown[] }).cards).toHaveLength(7);
+      const code = await run.interrupt(60_000);
+      expect({ code, output: code === 0 ? '' : run.output().slice(-3_000) }).toEqual({ code: 0, output: '' });
+    } finally {
+      await run.interrupt().catch(() => undefined);
+    }
+    expect(run.output()).toMatch(/HTTP API ✓.*workers ✓.*Temporal ✓\s+PostgreSQL ✓\s+Stopped\./s);
+    expect(processesInGroups(pids)).toEqual([]);
+  },
+  5 * 60_000,
+);
+
+function goEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => /^GO[A-Z]+$/.test(entry[0]) && entry[1] !== undefined,
+    ),
+  );
+}
