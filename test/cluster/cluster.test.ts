@@ -1,6 +1,7 @@
 // The product on a real Temporal cluster (PostgreSQL persistence and visibility), as one server process and as its
 // four services in four processes: cards connect, the nightly routine signals them (nightlyStatus), a Refresh,
-// visibility queries by every Flinks search attribute answer from PostgreSQL, and stopping leaves no process.
+// visibility queries by every Flinks search attribute answer from PostgreSQL, a Temporal process and PostgreSQL
+// crash and come back, and stopping leaves no process.
 import { randomUUID } from 'node:crypto';
 import { runRoutineNow } from '../../src/schedule';
 import { cardWorkflowId } from '../../src/workflows/definitions';
@@ -106,5 +107,24 @@ suite.each<ClusterMode>(['single', 'services'])('a Temporal cluster on PostgreSQ
       });
       expect({ query, found }).toEqual({ query, found: want });
     }
+  });
+
+  // The harness's faults, briefly (the fault suites use them at length): each part comes back on its ports.
+  test(`after SIGKILL of ${mode === 'single' ? 'the server' : 'the history service'} and pg_ctl stop -m immediate, each restarted, a Refresh answers`, async () => {
+    const w = world as RoutineWorld;
+    const c = cluster as Cluster;
+    const card = await w.sim.admin.createCard({ scenario: 'healthy' });
+    await w.cards.connect(card.loginId, { institution: 'FlinksCapital' });
+
+    const temporal = c.service(mode === 'single' ? 'server' : 'history');
+    const before = temporal.pid;
+    temporal.kill('SIGKILL');
+    await temporal.start();
+    expect(temporal.pid).not.toBe(before);
+    expect((await w.cards.refreshNow(card.loginId)).outcome).toBe('refreshed');
+
+    await c.pg.stop('immediate');
+    await c.pg.start();
+    expect((await w.cards.refreshNow(card.loginId)).outcome).toBe('refreshed');
   });
 });

@@ -50,7 +50,7 @@ export interface ClusterService {
   readonly running: boolean;
   /** A signal to it now, e.g. SIGKILL for a crash; start() brings it back on the same ports. */
   kill(signal: NodeJS.Signals): void;
-  /** Starts it again (if not running) and waits for its gRPC port. */
+  /** Starts it again (if not running; after a kill, once that run has exited) and waits for its port. */
   start(): Promise<void>;
   /** SIGTERM, then SIGKILL after 10 s. */
   stop(): Promise<void>;
@@ -191,6 +191,8 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
       },
       kill: (signal) => part.kill(signal),
       async start() {
+        // Just killed (a fault test): the new run starts once the old one is gone, on the same ports.
+        if (part.exiting) await part.exited();
         part.start();
         remember();
         try {

@@ -33,6 +33,8 @@ export interface ManagedProcess {
   /** The pid (= process group id) of the current run; undefined before the first start. */
   readonly pid: number | undefined;
   readonly running: boolean;
+  /** Running still, but told to stop (kill() or stop()): start() would do nothing until it has exited. */
+  readonly exiting: boolean;
   /** Spawns it if it is not running. */
   start(): void;
   /** Sends a signal to its whole process group now (a fault: no waiting, and an exit is not "unexpected"). */
@@ -93,6 +95,9 @@ export function managedProcess(options: ManagedProcessOptions): ManagedProcess {
     },
     get running() {
       return running;
+    },
+    get exiting() {
+      return running && expectExit;
     },
     start() {
       if (running) return;

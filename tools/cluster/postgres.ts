@@ -141,6 +141,7 @@ export function postgres(bin: string, options: PostgresOptions): Postgres {
     port: options.port,
     process: server,
     async start() {
+      if (server.exiting) await server.exited();
       if (server.running) return;
       await initialise();
       await stopLeftover();
