@@ -67,9 +67,10 @@ export async function startWorkerProcesses(
     const dead = workers.find((w) => !w.process.running);
     if (dead) throw new ManagedProcessError(`${dead.name} exited while starting:\n${dead.process.logTail()}`);
     const pollers = await activityQueuePollers(
-      options.client.workflowService,
+      options.client.connection,
       options.namespace,
-      options.flinksTaskQueue,
+      [options.flinksTaskQueue],
+      5_000,
     ).catch(() => []);
     // The SDK's default identity is pid@host.
     const polling = new Set(pollers.map((p) => p.identity.split('@')[0]));
