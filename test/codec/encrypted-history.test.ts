@@ -73,10 +73,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cards?.close();
+  // Workers first: a client closed under a call still retrying throws 'Channel has been shut down' from a timer.
   workers?.shutdown();
   await running?.catch(() => undefined);
   await workers?.close();
+  await cards?.close();
   await sim?.close();
   await new Promise<void>((resolve) => (backend ? backend.server.close(() => resolve()) : resolve()));
   await env?.teardown();

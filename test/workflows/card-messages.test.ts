@@ -260,5 +260,5 @@ describe('robustness', () => {
     expect(first.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
     expect(first.length).toBeGreaterThanOrEqual(250);
     expect(first.length).toBeLessThan(400);
-  });
+  }, 240_000);
 });
