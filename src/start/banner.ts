@@ -20,6 +20,30 @@ export interface BannerInput {
   logFile: string | null;
 }
 
+/** The banner's part that `npm start` and `npm run cluster` fill in alike: the API, Flinks, the schedule. */
+export function productBanner(p: {
+  apiUrl: string;
+  token: { token: string; source: BannerInput['api']['tokenSource'] };
+  tokenFile: string;
+  sim: { adminUrl: string } | null;
+  flinksBaseUrl: string;
+  scheduleTime: string;
+  schedule: { scheduleId: string; paused: boolean };
+  demoClockMs: number | null;
+  logFile: string | null;
+}): Pick<BannerInput, 'api' | 'flinks' | 'schedule' | 'demoClockMs' | 'logFile'> {
+  return {
+    api: { url: p.apiUrl, token: p.token.token, tokenSource: p.token.source, tokenFile: p.tokenFile },
+    flinks: {
+      simulatorUrl: p.sim ? p.sim.adminUrl.replace(/\/admin$/, '') : null,
+      baseUrl: p.flinksBaseUrl,
+    },
+    schedule: `daily at ${p.scheduleTime} UTC (schedule ${p.schedule.scheduleId}${p.schedule.paused ? ', paused' : ''})`,
+    demoClockMs: p.demoClockMs,
+    logFile: p.logFile,
+  };
+}
+
 export function renderBanner(b: BannerInput): string {
   // Short inside the project (.data/…), absolute elsewhere.
   const here = (path: string) => {

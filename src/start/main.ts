@@ -17,7 +17,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorkers } from '../worker';
 import { cardSearchAttributes } from '../workflows/search-attributes';
 import { API_TOKEN_FILE, demoApiToken } from './api-token';
-import { renderBanner } from './banner';
+import { productBanner, renderBanner } from './banner';
 import { startConfiguredCodecServer } from '../codec/configured-server';
 import { demoConfig, NOT_YET_LISTENING } from './demo-config';
 import { startDemoShow } from './demo-show';
@@ -218,19 +218,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
           uiUrl,
           dbPath,
         },
-        api: {
-          url: apiUrl,
-          token: token.token,
-          tokenSource: token.source,
+        ...productBanner({
+          apiUrl: apiUrl,
+          token,
           tokenFile: join(args.dataDir, API_TOKEN_FILE),
-        },
-        flinks: {
-          simulatorUrl: sim ? sim.adminUrl.replace(/\/admin$/, '') : null,
-          baseUrl: config.flinks.baseUrl,
-        },
-        schedule: `daily at ${config.routine.scheduleTime} UTC (schedule ${schedule.scheduleId}${schedule.paused ? ', paused' : ''})`,
-        demoClockMs: args.demoClockMs,
-        logFile,
+          sim,
+          flinksBaseUrl: config.flinks.baseUrl,
+          scheduleTime: config.routine.scheduleTime,
+          schedule,
+          demoClockMs: args.demoClockMs,
+          logFile,
+        }),
       }),
     );
 

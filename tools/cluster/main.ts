@@ -12,7 +12,7 @@ import { lineLogger } from '../../src/logging/line-logger';
 import { applySchedule } from '../../src/schedule';
 import { type Simulator } from '../../src/simulator';
 import { API_TOKEN_FILE, demoApiToken } from '../../src/start/api-token';
-import { renderBanner } from '../../src/start/banner';
+import { productBanner, renderBanner } from '../../src/start/banner';
 import { demoConfig, NOT_YET_LISTENING } from '../../src/start/demo-config';
 import { startDemoShow } from '../../src/start/demo-show';
 import { startDemoSimulator } from '../../src/start/demo-simulator';
@@ -214,19 +214,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
           `HTTP API            ${api.url}, ${pid(api)}`,
           `logs                ${here(join(args.dataDir, 'logs'))}/`,
         ],
-        api: {
-          url: api.url,
-          token: token.token,
-          tokenSource: token.source,
+        ...productBanner({
+          apiUrl: api.url,
+          token,
           tokenFile: join(args.dataDir, API_TOKEN_FILE),
-        },
-        flinks: {
-          simulatorUrl: sim ? sim.adminUrl.replace(/\/admin$/, '') : null,
-          baseUrl: config.flinks.baseUrl,
-        },
-        schedule: `daily at ${config.routine.scheduleTime} UTC (schedule ${schedule.scheduleId}${schedule.paused ? ', paused' : ''})`,
-        demoClockMs: args.demoClockMs,
-        logFile,
+          sim,
+          flinksBaseUrl: config.flinks.baseUrl,
+          scheduleTime: config.routine.scheduleTime,
+          schedule,
+          demoClockMs: args.demoClockMs,
+          logFile,
+        }),
       }),
     );
 
