@@ -33,6 +33,8 @@ export interface BenchOptions {
   sleepSampleMs: number;
   /** The product run gives up after this long and reports how far it got. */
   deadlineMs: number;
+  /** 'dev': the CLI's dev server (SQLite); 'cluster': Temporal's four services on PostgreSQL (tools/cluster). */
+  server: 'dev' | 'cluster';
   /** 'memory': the dev server's default in-memory SQLite; 'file': SQLite in a file, as `npm start` runs it. */
   store: 'memory' | 'file';
   resultsDir: string;
@@ -57,6 +59,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --api-requests N       requests per API operation in the latency phase (100)
   --api-concurrency N    concurrent API clients (4)
   --deadline DUR         stop waiting for the product run after this long and report how far it got (30m)
+  --server dev|cluster   the Temporal server: the CLI's dev server (default), or the production topology of
+                         \`npm run cluster\`: four Temporal services on PostgreSQL 15 (persistence and visibility)
   --store memory|file    the dev server's SQLite: in memory (default) or in a file
   --results-dir PATH     where <date>.json and <date>.png go (bench/results)
   --seed N               seed of loginIds, scenario order and simulator randomness (1)
@@ -92,6 +96,7 @@ const VALUE_OPTIONS = [
   'api-concurrency',
   'sleep-sample',
   'deadline',
+  'server',
   'store',
   'results-dir',
   'seed',
@@ -124,8 +129,15 @@ export function parseBenchOptions(argv: readonly string[], cwd = process.cwd()):
   const latencyMs = whole('--latency', values.latency, 100, 0);
   const jitterMs = whole('--jitter', values.jitter, 20, 0);
   if (jitterMs > latencyMs) throw new BenchUsageError('--jitter must not exceed --latency');
+  const server = values.server ?? 'dev';
+  if (server !== 'dev' && server !== 'cluster') {
+    throw new BenchUsageError(`--server must be 'dev' or 'cluster', not '${server}'`);
+  }
   const store = values.store ?? 'memory';
   if (store !== 'memory' && store !== 'file') throw new BenchUsageError("--store must be 'memory' or 'file'");
+  if (server === 'cluster' && values.store !== undefined) {
+    throw new BenchUsageError("--store is the dev server's: the cluster stores on PostgreSQL");
+  }
   return {
     help: values.help === true,
     sleeping,
@@ -150,6 +162,7 @@ export function parseBenchOptions(argv: readonly string[], cwd = process.cwd()):
         : whole('--routine-signals', values['routine-signals'], 0, 1),
     sleepSampleMs: duration('--sleep-sample', values['sleep-sample'], '20s'),
     deadlineMs: duration('--deadline', values.deadline, '30m'),
+    server,
     store,
     resultsDir: resolve(cwd, values['results-dir'] ?? 'bench/results'),
     seed: whole('--seed', values.seed, 1, 0),

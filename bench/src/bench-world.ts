@@ -1,15 +1,18 @@
-// Everything one benchmark run stands on: a dev server of its own, the Flinks simulator (over real HTTP, with the
+// Everything one benchmark run stands on: a Temporal server of its own (the CLI's dev server, or the cluster of
+// `npm run cluster`: four services on PostgreSQL), the Flinks simulator (over real HTTP, with the
 // run's latency), the product's workers in a child process configured as `npm run worker` is, and a client.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FlinksRefreshClient } from '../../src/client';
 import { type AppConfig, loadConfig } from '../../src/config';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { findFreePort } from '../../src/temporal/exec';
 import { startPrivateDevServer } from '../../test/harness/dev-server';
+import { startCluster } from '../../tools/cluster/cluster';
+import { TEMPORAL_SERVER_VERSION } from '../../src/temporal/cluster-tools';
 import { type BenchOptions } from './bench-options';
 import { compileWorker } from './worker/compile-worker';
 import { startWorkerChild, type WorkerChild } from './worker/worker-child';
@@ -23,8 +26,8 @@ export interface BenchWorld {
   config: AppConfig;
   cards: FlinksRefreshClient;
   worker: WorkerChild;
-  /** The dev server's Prometheus endpoint (its `action` counter is what Temporal Cloud would bill). */
-  metricsUrl: string;
+  /** The server's Prometheus endpoints, one per Temporal process (their `action` counter is what Cloud would bill). */
+  metricsUrls: string[];
   store: string;
   dir: string;
   close(): Promise<void>;
@@ -41,11 +44,9 @@ export async function createBenchWorld(
     for (const closer of [...closers].reverse()) await closer();
   };
   try {
-    const metricsPort = await findFreePort();
-    const storeArgs = options.store === 'file' ? ['--db-filename', join(dir, 'temporal.db')] : [];
-    say('Starting the Temporal dev server…');
-    const env = await startPrivateDevServer(['--metrics-port', String(metricsPort), ...storeArgs]);
-    closers.push(() => env.teardown());
+    const server = await startServer(options, dir, say);
+    closers.push(server.stop);
+    const { env } = server;
 
     const sim = await startSimulator({
       secretKey: BENCH_SECRET,
@@ -115,11 +116,8 @@ export async function createBenchWorld(
       config,
       cards,
       worker,
-      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-      store:
-        options.store === 'file'
-          ? 'dev server, SQLite in a file (--db-filename)'
-          : 'dev server, SQLite in memory (the dev server default)',
+      metricsUrls: server.metricsUrls,
+      store: server.description,
       dir,
       close,
     };
@@ -127,4 +125,56 @@ export async function createBenchWorld(
     await close();
     throw error;
   }
+}
+
+interface BenchServer {
+  env: TestWorkflowEnvironment;
+  metricsUrls: string[];
+  /** What the results record as the run's Temporal. */
+  description: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(
+  options: BenchOptions,
+  dir: string,
+  say: (line: string) => void,
+): Promise<BenchServer> {
+  if (options.server === 'cluster') {
+    say("Starting the cluster: PostgreSQL, then Temporal's four services…");
+    const cluster = await startCluster({
+      mode: 'services',
+      metrics: true,
+      dataDir: join(dir, 'cluster'),
+      log: say,
+    });
+    try {
+      const env = await TestWorkflowEnvironment.createFromExistingServer({ address: cluster.address });
+      return {
+        env,
+        metricsUrls: cluster.metricsUrls,
+        description: `cluster, Temporal ${TEMPORAL_SERVER_VERSION.slice(1)} as four services on PostgreSQL 15 (persistence and visibility)`,
+        async stop() {
+          await env.teardown();
+          await cluster.stop();
+        },
+      };
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+  const metricsPort = await findFreePort();
+  const storeArgs = options.store === 'file' ? ['--db-filename', join(dir, 'temporal.db')] : [];
+  say('Starting the Temporal dev server…');
+  const env = await startPrivateDevServer(['--metrics-port', String(metricsPort), ...storeArgs]);
+  return {
+    env,
+    metricsUrls: [`http://127.0.0.1:${metricsPort}/metrics`],
+    description:
+      options.store === 'file'
+        ? 'dev server, SQLite in a file (--db-filename)'
+        : 'dev server, SQLite in memory (the dev server default)',
+    stop: () => env.teardown(),
+  };
 }

@@ -60,7 +60,7 @@ export async function runProduct(
   const { env, sim, config, worker } = world;
   const namespace = env.namespace ?? 'default';
   await sim.admin.resetCounters();
-  const actionsBefore = await scrapeActions(world.metricsUrl, namespace);
+  const actionsBefore = await scrapeActions(world.metricsUrls, namespace);
   const measuring = await worker.window();
   const traffic = new FlinksTraffic(sim).start();
   const progress = new ProgressBar('Product run: cards Flinks has heard from', cards.length);
@@ -96,7 +96,7 @@ export async function runProduct(
   settling.finish();
   traffic.stop();
   const measure = await measuring.end();
-  const serverActions = actionsBetween(actionsBefore, await scrapeActions(world.metricsUrl, namespace));
+  const serverActions = actionsBetween(actionsBefore, await scrapeActions(world.metricsUrls, namespace));
   const requestsByEndpoint = (await sim.admin.counters()).byEndpoint;
   const requestLog = await sim.admin.requestLog();
 

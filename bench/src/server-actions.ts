@@ -4,12 +4,25 @@
 
 export type ActionCounts = Record<string, number>;
 
-/** The counter's current values for one namespace, by action type. */
-export async function scrapeActions(metricsUrl: string, namespace: string): Promise<ActionCounts> {
-  const response = await fetch(metricsUrl);
-  if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}`);
+/**
+ * The counter's current values for one namespace, by action type, summed over the server's processes (a cluster's
+ * services each count the actions they handle).
+ */
+export async function scrapeActions(
+  metricsUrls: readonly string[],
+  namespace: string,
+): Promise<ActionCounts> {
   const counts: ActionCounts = {};
-  for (const line of (await response.text()).split('\n')) {
+  for (const url of metricsUrls) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    countActions(await response.text(), namespace, counts);
+  }
+  return counts;
+}
+
+function countActions(text: string, namespace: string, counts: ActionCounts): void {
+  for (const line of text.split('\n')) {
     if (!line.startsWith('action{')) continue;
     const labels = Object.fromEntries(
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1] as string, match[2] as string]),
@@ -18,7 +31,6 @@ export async function scrapeActions(metricsUrl: string, namespace: string): Prom
     const type = labels.action_type ?? 'unknown';
     counts[type] = (counts[type] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
-  return counts;
 }
 
 /** What happened between two scrapes (types that did not move are left out). */

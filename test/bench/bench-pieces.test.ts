@@ -1,6 +1,7 @@
 // The benchmark's pure pieces: the card mix, counting billable actions, percentiles, curves and the PNG encoder.
 import { inflateSync } from 'node:zlib';
 import { temporal } from '@temporalio/proto';
+import { BenchUsageError, parseBenchOptions } from '../../bench/src/bench-options';
 import { actionsOf, tallyActions } from '../../bench/src/billable-actions';
 import { completionCurve } from '../../bench/src/completion-curve';
 import { encodePng } from '../../bench/src/chart/png';
@@ -90,4 +91,15 @@ test('the PNG encoder writes rows that decode back to the pixels', () => {
   // Each row: filter byte 0, then the row's pixels as given.
   expect([...raw]).toEqual([0, ...pixels.subarray(0, 9), 0, ...pixels.subarray(9)]);
   expect(() => encodePng(3, 3, pixels)).toThrow(RangeError);
+});
+
+describe('bench options', () => {
+  test('--server picks the dev server (default) or the cluster; --store is the dev server only', () => {
+    expect(parseBenchOptions([]).server).toBe('dev');
+    expect(parseBenchOptions(['--server', 'cluster']).server).toBe('cluster');
+    expect(() => parseBenchOptions(['--server', 'cloud'])).toThrow(
+      "--server must be 'dev' or 'cluster', not 'cloud'",
+    );
+    expect(() => parseBenchOptions(['--server', 'cluster', '--store', 'file'])).toThrow(BenchUsageError);
+  });
 });

@@ -4,11 +4,11 @@
 // the namespace and search attributes registered by compose's own script (compose/temporal/setup-namespace.sh).
 // The server runs as one process ('single') or as its four services, one process each ('services'), every part in
 // its own process group on its own 127.0.0.1 ports.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { type ClusterTools, resolveClusterTools, resolveTemporalCli } from '../../src/temporal/binaries';
-import { formatSeconds, runCommand, tail, waitForPort } from '../../src/temporal/exec';
+import { findFreePort, formatSeconds, runCommand, tail, waitForPort } from '../../src/temporal/exec';
 import { projectRoot } from '../../src/temporal/paths';
 import { managedProcess, type ManagedProcess } from './managed-process';
 import { type ClusterPorts, clusterPorts } from './ports';
@@ -34,6 +34,8 @@ export interface StartClusterOptions {
   ports?: Partial<ClusterPorts>;
   /** Also start the Web UI (temporal-ui-server) on ports.ui. */
   ui?: boolean | { codecEndpoint?: string };
+  /** Each Temporal process serves Prometheus metrics on a free port of its own (Cluster.metricsUrls). */
+  metrics?: boolean;
   /** The server's log level (its log is in <dataDir>/logs). Default warn. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Progress lines. */
@@ -64,6 +66,8 @@ export interface Cluster {
   dataDir: string;
   ports: ClusterPorts;
   uiUrl: string | null;
+  /** Each Temporal process's /metrics (with the metrics option; else empty). */
+  metricsUrls: string[];
   uiPid: number | undefined;
   pg: {
     port: number;
@@ -114,6 +118,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
 
   const temporaryData = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flinks-cluster-'));
+  mkdirSync(dataDir, { recursive: true });
   const ports = await clusterPorts(dataDir, options.ports);
   const logs = join(dataDir, 'logs');
   const unexpected = (part: string) => (code: number | null, signal: NodeJS.Signals | null) =>
@@ -166,13 +171,21 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   };
   const names: readonly ClusterPart[] = options.mode === 'single' ? ['server'] : TEMPORAL_SERVICES;
   const services = new Map<ClusterPart, ClusterService>();
+  const metricsUrls: string[] = [];
   for (const name of names) {
+    // A port of its own per process: in services mode each would otherwise bind the same one.
+    const metricsPort = options.metrics ? await findFreePort() : null;
+    if (metricsPort !== null) metricsUrls.push(`http://127.0.0.1:${metricsPort}/metrics`);
     const part = track(
       managedProcess({
         name: `temporal-${name}`,
         command: '/bin/sh',
         args: [join(COMPOSE_TEMPORAL(root), 'start-server.sh')],
-        env: { ...serverEnv, SERVICES: name === 'server' ? '' : name },
+        env: {
+          ...serverEnv,
+          SERVICES: name === 'server' ? '' : name,
+          ...(metricsPort === null ? {} : { PROMETHEUS_ENDPOINT: `127.0.0.1:${metricsPort}` }),
+        },
         logFile: join(logs, `temporal-${name}.log`),
         // After start-server.sh's exec, the process is temporal-server.
         pidFile: { path: join(dataDir, 'run', `temporal-${name}.pid`), commandIncludes: 'temporal-server' },
@@ -277,6 +290,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     dataDir,
     ports,
     uiUrl: ui?.url ?? null,
+    metricsUrls,
     uiPid: ui?.process.pid,
     pg: {
       port: ports.postgres,
