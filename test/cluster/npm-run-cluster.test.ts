@@ -1,14 +1,18 @@
-// `npm run cluster` as a user runs it: the whole topology comes up with the same banner as `npm start` and seeds
-// the demo cards; Ctrl-C (SIGINT) stops it with exit 0 and leaves none of its processes behind.
+// `npm run cluster` as a user runs it: the whole topology comes up with the same banner as `npm start`, seeds the
+// demo cards, and the Web UI shows them in Chromium; Ctrl-C (SIGINT) stops it with exit 0 and leaves none of its processes behind.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterUnavailableReason } from '../../tools/cluster/availability';
 import { processesInGroups } from '../../tools/cluster/managed-process';
+import { cardWorkflowId } from '../../src/workflows/definitions';
+import { browserUnavailableReason, renderedDom } from '../harness/browser';
 import { runStart } from '../start/start-process';
 
 const unavailable = clusterUnavailableReason();
 const maybe = unavailable ? test.skip : test;
+const noBrowser = browserUnavailableReason();
+if (noBrowser) process.stderr.write(`[cluster] the Web UI is not checked in a browser: ${noBrowser}\n`);
 
 let dataDir: string;
 beforeAll(async () => {
@@ -37,7 +41,14 @@ maybe(
       expect((await fetch(uiUrl)).status).toBe(200);
       await run.waitForOutput(/Demo: 7 cards seeded/, 120_000);
       const cards = await fetch(`${apiUrl}/cards`, { headers: { authorization: `Bearer ${token}` } });
-      expect(((await cards.json()) as { cards: unknown[] }).cards).toHaveLength(7);
+      const { cards: listed } = (await cards.json()) as { cards: { loginId: string }[] };
+      expect(listed).toHaveLength(7);
+      // What a person sees: the Web UI's workflow list, rendered by a real browser, shows every demo card.
+      if (!noBrowser) {
+        const dom = await renderedDom(`${uiUrl}/namespaces/default/workflows`);
+        const missing = listed.map((c) => cardWorkflowId(c.loginId)).filter((id) => !dom.includes(id));
+        expect({ missingFromTheUi: missing }).toEqual({ missingFromTheUi: [] });
+      }
       const code = await run.interrupt(60_000);
       expect({ code, output: code === 0 ? '' : run.output().slice(-3_000) }).toEqual({ code: 0, output: '' });
     } finally {
