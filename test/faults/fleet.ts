@@ -86,7 +86,13 @@ export interface Fleet {
  * Flinks' nightly job for tonight, so its list says what each scenario did without a user. Resolves once visibility
  * lists every card; the simulator's counters start at zero.
  */
-export async function createFleet(world: RoutineWorld, size: number): Promise<Fleet> {
+export async function createFleet(
+  world: RoutineWorld,
+  size: number,
+  /** How a card is connected: by default the product's client; a backend may start it with its own. */
+  connect: (loginId: string, connectedAt: string) => Promise<unknown> = (loginId, connectedAt) =>
+    world.cards.connect(loginId, { institution: 'FlinksCapital', connectedAt }),
+): Promise<Fleet> {
   if (size % 10 !== 0) throw new Error(`a fleet is a multiple of 10 cards, not ${size}`);
   const groupOf = new Map<string, FleetGroup>();
   const counts: Record<string, number> = {};
@@ -104,7 +110,7 @@ export async function createFleet(world: RoutineWorld, size: number): Promise<Fl
   // The card believes its last refresh was recent; only Flinks' list says otherwise for the stale group.
   const connectedAt = new Date(Date.now() - 60_000).toISOString();
   await forEachBounded(loginIds, 25, async (loginId) => {
-    await world.cards.connect(loginId, { institution: 'FlinksCapital', connectedAt });
+    await connect(loginId, connectedAt);
   });
   // The routine finds cards through visibility, which indexes new workflows a moment after they start.
   const query = cardQuery({

@@ -10,8 +10,12 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { FlinksQueueWatch } from '../../src/temporal/flinks-queue-watch';
 import { activityQueueHealth } from '../../src/temporal/task-queue-backlog';
 import { connectToDevServer } from '../harness/dev-server';
+import {
+  contractVars as contractVarsOf,
+  startContractCard,
+  startContractWorker,
+} from '../harness/contract-backend';
 import { waitFor } from '../harness/wait-for';
-import { spawnWorkerProcess } from '../harness/worker-process';
 
 const SECRET = 'contract-backend-secret-do-not-log';
 
@@ -35,30 +39,29 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** `npm run worker` with exactly `vars` (and PATH): what a deployment following the contract sets. */
 async function startWorker(vars: Record<string, string>): Promise<{ output(): string }> {
-  const worker = await spawnWorkerProcess({ env: { PATH: process.env.PATH, ...vars } });
+  const worker = await startContractWorker(vars);
   stops.push(worker.stop);
   return worker;
 }
 
 function contractVars(taskQueue: string): Record<string, string> {
-  return {
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    FLINKS_BASE_URL: sim.baseUrl,
-    FLINKS_SECRET_KEY: SECRET,
-  };
+  return contractVarsOf({
+    temporalAddress: env.address,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    flinksBaseUrl: sim.baseUrl,
+    flinksSecretKey: SECRET,
+  });
 }
 
-/** What a backend passes: the contract's input, nothing of the product's own. */
 async function startCard(taskQueue: string, extra: Record<string, unknown> = {}) {
   const { loginId } = await sim.admin.createCard({ scenario: 'healthy' });
-  const handle = await client.workflow.start('cardLifecycle', {
-    taskQueue,
-    workflowId: `flinks-card-${loginId}`,
-    args: [{ loginId, institution: 'FlinksCapital', connectedAt: new Date().toISOString(), ...extra }],
+  const handle = await startContractCard(client, taskQueue, {
+    loginId,
+    institution: 'FlinksCapital',
+    connectedAt: new Date().toISOString(),
+    ...extra,
   });
   return { loginId, handle };
 }
