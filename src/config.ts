@@ -87,8 +87,15 @@ export interface AppConfig {
   backend: { notifyUrl?: string; signingSecret?: string; previousSigningSecret?: string };
   /** Where refreshed data goes: files under `dir`, or an HTTP POST to `url` when set. */
   dataSink: { dir: string; url?: string };
-  /** `maxCachedWorkflows`: card workflows kept in the worker's memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS). */
-  worker: { shutdownGraceMs: number; maxCachedWorkflows: number };
+  /**
+   * `maxCachedWorkflows`: card workflows kept in the worker's memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS).
+   * `health`: where GET /healthz answers (WORKER_HEALTH_HOST, WORKER_HEALTH_PORT); null when the port is unset.
+   */
+  worker: {
+    shutdownGraceMs: number;
+    maxCachedWorkflows: number;
+    health: { host: string; port: number } | null;
+  };
   /** The nightly routine's schedule: daily at this UTC time ('HH:MM'), after Flinks' 04:00-08:00 UTC job. */
   routine: { scheduleTime: string };
   codecServer: CodecServerConfig;
@@ -137,6 +144,8 @@ const QUOTABLE = new Set([
   'FLINKS_POLL_TIMEOUT',
   'FLINKS_REQUEST_TIMEOUT',
   'WORKER_SHUTDOWN_GRACE',
+  'WORKER_HEALTH_HOST',
+  'WORKER_HEALTH_PORT',
   'TEMPORAL_MAX_CACHED_WORKFLOWS',
   'LOG_LEVEL',
   'TEMPORAL_ADDRESS',
@@ -152,6 +161,7 @@ const QUOTABLE = new Set([
   'CODEC_SERVER_HOST',
   'CODEC_SERVER_PORT',
   'CODEC_CORS_ORIGIN',
+  'CODEC_ALLOW_NO_AUTH',
   'TEMPORAL_ENCRYPTION_REQUIRED',
 ]);
 
@@ -290,6 +300,14 @@ const envSchema = z.object({
   DATA_SINK_DIR: withDefault('./.data/sink').transform((v) => resolve(v)),
   DATA_SINK_URL: httpUrl(),
   WORKER_SHUTDOWN_GRACE: duration('30s'),
+  WORKER_HEALTH_HOST: withDefault('127.0.0.1'),
+  WORKER_HEALTH_PORT: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const port = Number(v);
+    if (/^\d+$/.test(v) && port >= 1 && port <= 65_535) return port;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a port number (1-65535)' });
+    return z.NEVER;
+  }),
   // The SDK's default is sized from the heap (about 2,300 on a 4 GB heap) and costs ~0.8 MB of RSS per cached
   // workflow; a bounded cache keeps a worker with 10,000 cards within 512 MB (README, Performance).
   TEMPORAL_MAX_CACHED_WORKFLOWS: positiveNumber(DEFAULT_MAX_CACHED_WORKFLOWS, { integer: true }),
@@ -312,6 +330,7 @@ const envSchema = z.object({
     (v) => v === undefined || v.length >= 16,
     'must be at least 16 characters (e.g. openssl rand -hex 32)',
   ),
+  CODEC_ALLOW_NO_AUTH: boolean('false'),
   API_TOKEN: secretToken,
   API_HOST: withDefault('127.0.0.1'),
   API_PORT: withDefault('3000').transform((v, ctx) => {
@@ -371,12 +390,16 @@ export function loadConfig(
       message: `must be set together with ${hasCert ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS needs both)`,
     });
   }
-  // Decrypted payloads are only for whoever holds the token, unless the server is reachable from this machine alone.
+  // Decrypted payloads are only for whoever holds the token, unless the server is reachable from this machine alone:
+  // listening on loopback, or, said with CODEC_ALLOW_NO_AUTH, behind a port published on loopback only (a container's
+  // port: the Web UI's browser sends no token without OIDC).
   const codecHost = env.CODEC_SERVER_HOST?.trim() || '127.0.0.1';
-  if (!isLoopback(codecHost) && !env.CODEC_AUTH_TOKEN?.trim()) {
+  if (!isLoopback(codecHost) && !env.CODEC_AUTH_TOKEN?.trim() && env.CODEC_ALLOW_NO_AUTH?.trim() !== 'true') {
     problems.push({
       variable: 'CODEC_AUTH_TOKEN',
-      message: `is required when CODEC_SERVER_HOST is not a loopback address (got ${JSON.stringify(codecHost)})`,
+      message:
+        `is required when CODEC_SERVER_HOST is not a loopback address (got ${JSON.stringify(codecHost)}), ` +
+        'unless CODEC_ALLOW_NO_AUTH=true says only this machine reaches the port',
     });
   }
   // Required encryption with no keys would be a replica that refuses everything, or one that writes plaintext if the
@@ -463,7 +486,14 @@ export function loadConfig(
       previousSigningSecret: e.BACKEND_SIGNING_SECRET_PREVIOUS,
     },
     dataSink: { dir: e.DATA_SINK_DIR, url: e.DATA_SINK_URL },
-    worker: { shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE, maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS },
+    worker: {
+      shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
+      health:
+        e.WORKER_HEALTH_PORT === undefined
+          ? null
+          : { host: e.WORKER_HEALTH_HOST, port: e.WORKER_HEALTH_PORT },
+    },
     routine: { scheduleTime: e.ROUTINE_SCHEDULE_TIME },
     codecServer: {
       host: e.CODEC_SERVER_HOST,

@@ -15,6 +15,8 @@ import { FlinksFleetGate } from './activities/flinks-fleet-gate';
 import { flinksActivitiesPerSecond } from './activities/flinks-rate';
 import { dataConverter } from './codec/data-converter';
 import { type AppConfig, loadConfigOrExit } from './config';
+import { startHealthServer } from './health/health-server';
+import { assessWorkers, startingHealth, type WorkerHealth } from './health/worker-health';
 import { connectNative } from './temporal/connection';
 import { flinksTaskQueueFor } from './domain/task-queues';
 import { FlinksQueueWatch, type FlinksQueueWatchOptions } from './temporal/flinks-queue-watch';
@@ -208,29 +210,46 @@ export async function main(overrides: WorkerOverrides = {}): Promise<void> {
   // Default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make every worker shut down gracefully.
   Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVELS[config.logLevel]) });
   const log = Runtime.instance().logger;
-  // Bundled out of process: the bundler's memory never enters the worker.
-  const bundled =
-    overrides.workflowBundle || overrides.workflowsPath ? null : await bundleWorkflowsOutOfProcess();
-  const connection = await connectNative(config.temporal);
+  // WORKER_HEALTH_PORT: up first, so a probe hears "starting" while the workflows bundle and Temporal connects.
+  let health: () => WorkerHealth = () => startingHealth('bundling the workflows');
+  const healthServer = config.worker.health
+    ? await startHealthServer({
+        ...config.worker.health,
+        health: () => health(),
+        log: (message) => log.error(message),
+      })
+    : null;
+  if (healthServer) log.info('Worker health endpoint', { url: healthServer.url });
   try {
-    const workers = await createWorkers(config, connection, {
-      ...overrides,
-      ...(bundled ? { workflowBundle: { codePath: bundled.codePath } } : {}),
-    }).finally(() => bundled?.remove());
-    log.info('Worker started', {
-      address: config.temporal.address,
-      namespace: config.temporal.namespace,
-      taskQueue: workers.main.options.taskQueue,
-      flinksTaskQueue: workers.flinks.options.taskQueue,
-    });
+    // Bundled out of process: the bundler's memory never enters the worker.
+    const bundled =
+      overrides.workflowBundle || overrides.workflowsPath ? null : await bundleWorkflowsOutOfProcess();
+    health = () => startingHealth(`connecting to Temporal at ${config.temporal.address}`);
+    const connection = await connectNative(config.temporal);
     try {
-      await workers.run();
+      health = () => startingHealth('creating the workers');
+      const workers = await createWorkers(config, connection, {
+        ...overrides,
+        ...(bundled ? { workflowBundle: { codePath: bundled.codePath } } : {}),
+      }).finally(() => bundled?.remove());
+      health = () => assessWorkers({ main: workers.main.getStatus(), flinks: workers.flinks.getStatus() });
+      log.info('Worker started', {
+        address: config.temporal.address,
+        namespace: config.temporal.namespace,
+        taskQueue: workers.main.options.taskQueue,
+        flinksTaskQueue: workers.flinks.options.taskQueue,
+      });
+      try {
+        await workers.run();
+      } finally {
+        await workers.close();
+      }
+      log.info('Worker stopped');
     } finally {
-      await workers.close();
+      await connection.close();
     }
-    log.info('Worker stopped');
   } finally {
-    await connection.close();
+    await healthServer?.close();
   }
 }
 

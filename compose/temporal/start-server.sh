@@ -5,7 +5,7 @@
 # SERVICES: "frontend", "history:matching", … for some of the four services in this process; all four when empty.
 set -eu
 root=${TEMPORAL_ROOT:-/etc/temporal/flinks}
-export DYNAMIC_CONFIG_FILE_PATH="${DYNAMIC_CONFIG_FILE_PATH:-$root/dynamicconfig/flinks-refresh.yaml}"
+export DYNAMIC_CONFIG_FILE_PATH="${DYNAMIC_CONFIG_FILE_PATH:-$root/dynamicconfig/development.yaml}"
 
 # Bound to every interface (a container), the others reach this process at its own address, as the image's
 # entrypoint does it.

@@ -3,11 +3,15 @@
 // visibility queries by every Flinks search attribute answer from PostgreSQL, a Temporal process and PostgreSQL
 // crash and come back, and stopping leaves no process.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runRoutineNow } from '../../src/schedule';
 import { cardWorkflowId } from '../../src/workflows/definitions';
 import { type Cluster, type ClusterMode, startCluster } from '../../tools/cluster/cluster';
 import { clusterUnavailableReason } from '../../tools/cluster/availability';
 import { processesInGroups } from '../../tools/cluster/managed-process';
+import { cardSearchAttributes } from '../../src/workflows/search-attributes';
+import { containerEnv, mountedFrom, readComposeFile, root } from '../compose/compose-file';
 import { waitFor } from '../harness/wait-for';
 import { createRoutineWorld, type RoutineWorld } from '../routine/routine-world';
 
@@ -41,6 +45,48 @@ suite.each<ClusterMode>(['single', 'services'])('a Temporal cluster on PostgreSQ
     await cluster?.stop(); // idempotent
     expect(processesInGroups(groups)).toEqual([]);
     expect(unexpected).toEqual([]);
+  });
+
+  // docker-compose.yml is this cluster: what the harness ran, read back from the running processes and server, is
+  // what compose mounts, runs and tags (test/compose/docker-compose.test.ts checks the file on its own).
+  test('it ran what docker-compose.yml runs: server config, dynamic config, schema steps, versions, search attributes', () => {
+    const ran = (cluster as Cluster).record;
+    const compose = readComposeFile('docker-compose.yml').services;
+    const temporal = compose.temporal;
+    const env = containerEnv(temporal, {});
+    const serverRoot = mountedFrom(temporal, env.TEMPORAL_ROOT ?? '');
+    // The same entrypoint script (compose/temporal/start-server.sh), so the same temporal-server arguments.
+    expect(mountedFrom(temporal, temporal?.entrypoint?.[1] ?? '')).toBe(`${serverRoot}/start-server.sh`);
+    expect(ran.temporalProcesses).toHaveLength(mode === 'single' ? 1 : 4);
+    for (const process of ran.temporalProcesses ?? []) {
+      expect(process).toMatchObject({
+        args: expect.arrayContaining(['--root', join(root, serverRoot ?? '?')]),
+        configFile: `${serverRoot}/config/flinks-refresh.yaml`,
+        dynamicConfigFile: mountedFrom(temporal, env.DYNAMIC_CONFIG_FILE_PATH ?? ''),
+      });
+      expect(existsSync(join(root, process.configFile))).toBe(true);
+    }
+    expect(ran.temporalProcesses?.[0]?.dynamicConfigFile).toBe(
+      'compose/temporal/dynamicconfig/development.yaml',
+    );
+
+    // Schema steps: compose's admin-tools job runs the same script on its image's schema, of the same release.
+    const schemaJob = compose['temporal-schema'];
+    expect(ran.schema.script).toBe(mountedFrom(schemaJob, schemaJob?.command?.[0] ?? ''));
+    const adminTools = /^temporalio\/admin-tools:(\d+\.\d+\.\d+)-/.exec(schemaJob?.image ?? '')?.[1];
+    expect(ran.schema.moduleVersion).toBe(`v${adminTools}`);
+    const setupJob = compose['temporal-setup'];
+    expect(ran.setupScript).toBe(mountedFrom(setupJob, setupJob?.command?.[0] ?? ''));
+
+    // Versions: the server that answered, and the PostgreSQL major version that stored it.
+    expect(`temporalio/server:${ran.serverVersion}`).toBe(temporal?.image);
+    const major = (version: string) => version.split('.')[0];
+    expect(major(ran.postgresVersion)).toBe(major(compose.postgresql?.image?.split(':')[1] ?? ''));
+
+    // Search attributes as the server lists them after compose's setup script: the contract's.
+    expect(ran.searchAttributes).toEqual(
+      Object.fromEntries(cardSearchAttributes.map((k) => [k.name, k.type])),
+    );
   });
 
   test('connect, the nightly routine, a Refresh, and visibility by every search attribute', async () => {

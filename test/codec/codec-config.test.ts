@@ -132,6 +132,14 @@ describe('codec server variables', () => {
     expect(redactedConfig(config)).toMatchObject({ codecServer: { authToken: '[redacted]' } });
   });
 
+  it('serve off loopback without a token only when CODEC_ALLOW_NO_AUTH=true says the port is this machine’s alone', () => {
+    const config = loadConfig(
+      { CODEC_SERVER_HOST: '0.0.0.0', CODEC_ALLOW_NO_AUTH: 'true' },
+      { requireFlinks: false },
+    );
+    expect(config.codecServer).toMatchObject({ host: '0.0.0.0', authToken: undefined });
+  });
+
   it.each([
     [{ CODEC_SERVER_PORT: '70000' }, 'CODEC_SERVER_PORT must be a port number (0 to 65535) (got "70000")'],
     [{ CODEC_CORS_ORIGIN: 'http://localhost:8233/' }, 'CODEC_CORS_ORIGIN must be an origin'],
@@ -139,7 +147,11 @@ describe('codec server variables', () => {
     [{ CODEC_AUTH_TOKEN: 'short' }, 'CODEC_AUTH_TOKEN must be at least 16 characters'],
     [
       { CODEC_SERVER_HOST: '0.0.0.0' },
-      'CODEC_AUTH_TOKEN is required when CODEC_SERVER_HOST is not a loopback address (got "0.0.0.0")',
+      'CODEC_AUTH_TOKEN is required when CODEC_SERVER_HOST is not a loopback address (got "0.0.0.0"), unless CODEC_ALLOW_NO_AUTH=true',
+    ],
+    [
+      { CODEC_SERVER_HOST: '0.0.0.0', CODEC_ALLOW_NO_AUTH: 'yes' },
+      'CODEC_ALLOW_NO_AUTH must be true or false (got "yes")',
     ],
   ])('refuses %j', (env, expected) => {
     const error = configError(env);

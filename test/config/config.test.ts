@@ -67,7 +67,7 @@ describe('loadConfig', () => {
       },
       backend: { notifyUrl: undefined, signingSecret: undefined },
       dataSink: { dir: resolve('.data/sink'), url: undefined },
-      worker: { shutdownGraceMs: 30_000, maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS },
+      worker: { shutdownGraceMs: 30_000, maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS, health: null },
       routine: { scheduleTime: '08:30' },
       codecServer: { host: '127.0.0.1', port: 8888, corsOrigin: 'http://localhost:8233', authToken: undefined },
       logLevel: 'info',
@@ -100,6 +100,8 @@ describe('loadConfig', () => {
       DATA_SINK_DIR: '/tmp/sink',
       DATA_SINK_URL: 'https://sink.local/ingest',
       WORKER_SHUTDOWN_GRACE: '2 minutes',
+      WORKER_HEALTH_HOST: '0.0.0.0',
+      WORKER_HEALTH_PORT: '3001',
       TEMPORAL_MAX_CACHED_WORKFLOWS: '40',
       ROUTINE_SCHEDULE_TIME: '09:05',
       LOG_LEVEL: 'DEBUG',
@@ -124,7 +126,11 @@ describe('loadConfig', () => {
     });
     expect(config.backend).toEqual({ notifyUrl: 'http://backend.local/notify', signingSecret: 'hmac' });
     expect(config.dataSink).toEqual({ dir: '/tmp/sink', url: 'https://sink.local/ingest' });
-    expect(config.worker).toEqual({ shutdownGraceMs: 120_000, maxCachedWorkflows: 40 });
+    expect(config.worker).toEqual({
+      shutdownGraceMs: 120_000,
+      maxCachedWorkflows: 40,
+      health: { host: '0.0.0.0', port: 3001 },
+    });
     expect(config.routine.scheduleTime).toBe('09:05');
     expect(config.logLevel).toBe('debug');
   });
@@ -163,6 +169,8 @@ describe('loadConfig', () => {
     ['BACKEND_NOTIFY_URL', 'nope', 'BACKEND_NOTIFY_URL must be an http(s) URL'],
     ['ROUTINE_SCHEDULE_TIME', '8:30', 'ROUTINE_SCHEDULE_TIME must be a UTC time \'HH:MM\' (got "8:30")'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")'],
+    ['WORKER_HEALTH_PORT', '0', 'WORKER_HEALTH_PORT must be a port number (1-65535) (got "0")'],
+    ['WORKER_HEALTH_PORT', 'http', 'WORKER_HEALTH_PORT must be a port number (1-65535) (got "http")'],
   ])('%s=%j is refused with one line', (variable, value, message) => {
     const error = configError(() => loadConfig({ ...worker, [variable]: value }));
     expect(error.name).toBe('ConfigError');

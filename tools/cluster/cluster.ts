@@ -10,6 +10,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { type ClusterTools, resolveClusterTools, resolveTemporalCli } from '../../src/temporal/binaries';
 import { findFreePort, formatSeconds, runCommand, tail, waitForPort } from '../../src/temporal/exec';
 import { projectRoot } from '../../src/temporal/paths';
+import { clusterRecord, type ClusterRecord } from './cluster-record';
 import { managedProcess, type ManagedProcess } from './managed-process';
 import { type ClusterPorts, clusterPorts } from './ports';
 import { findPostgresBin, postgres, type PostgresStopMode } from './postgres';
@@ -75,6 +76,8 @@ export interface Cluster {
     stop(mode?: PostgresStopMode): Promise<void>;
     start(): Promise<void>;
   };
+  /** What it ran, read back once it was up (test/cluster compares it with docker-compose.yml). */
+  record: ClusterRecord;
   /** 'server' in single mode; 'frontend' | 'history' | 'matching' | 'worker' in services mode. */
   service(name: ClusterPart): ClusterService;
   /** The process groups of every part started so far (each part's pid), for "nothing left running" checks. */
@@ -87,6 +90,8 @@ export interface Cluster {
 
 export const PG_USER = 'temporal';
 const COMPOSE_TEMPORAL = (root: string) => join(root, 'compose', 'temporal');
+const SCHEMA_SCRIPT = 'setup-postgres.sh';
+const SETUP_SCRIPT = 'setup-namespace.sh';
 const SERVICE_START_TIMEOUT_MS = 60_000;
 
 /** The port that opens once a service runs: the worker service serves no gRPC, it only joins the membership ring. */
@@ -219,6 +224,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   }
 
   let ui: Awaited<ReturnType<typeof startUiServer>> | null = null;
+  let record: ClusterRecord | undefined;
   let stoppingTemporal: Promise<void> | null = null;
   const stopTemporal = (): Promise<void> =>
     (stoppingTemporal ??= (async () => {
@@ -243,7 +249,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     log(`PostgreSQL on 127.0.0.1:${ports.postgres} (${formatSeconds(Date.now() - at)})`);
 
     at = Date.now();
-    await composeScript(root, 'setup-postgres.sh', { ...composeEnv, TEMPORAL_SCHEMA_DIR: tools.schemaDir });
+    await composeScript(root, SCHEMA_SCRIPT, { ...composeEnv, TEMPORAL_SCHEMA_DIR: tools.schemaDir });
     log(`databases temporal and temporal_visibility ready (${formatSeconds(Date.now() - at)})`);
 
     at = Date.now();
@@ -255,12 +261,22 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     );
 
     at = Date.now();
-    await composeScript(root, 'setup-namespace.sh', {
+    await composeScript(root, SETUP_SCRIPT, {
       ...composeEnv,
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.frontendGrpc}`,
       TEMPORAL_NAMESPACE: namespace,
     });
     log(`namespace ${namespace} and its search attributes registered (${formatSeconds(Date.now() - at)})`);
+    record = await clusterRecord({
+      root,
+      postgresBin: pgBin,
+      schemaScript: join(COMPOSE_TEMPORAL(root), SCHEMA_SCRIPT),
+      schemaDir: tools.schemaDir,
+      setupScript: join(COMPOSE_TEMPORAL(root), SETUP_SCRIPT),
+      temporalPids: [...services.values()].map(({ name, pid }) => ({ part: name, pid })),
+      address: `127.0.0.1:${ports.frontendGrpc}`,
+      namespace,
+    });
 
     if (options.ui) {
       ui = await startUiServer({
@@ -288,6 +304,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     address: `127.0.0.1:${ports.frontendGrpc}`,
     namespace,
     dataDir,
+    record: record as ClusterRecord,
     ports,
     uiUrl: ui?.url ?? null,
     metricsUrls,
