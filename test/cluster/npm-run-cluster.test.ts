@@ -1,12 +1,12 @@
 // `npm run cluster` as a user runs it: the whole topology comes up with the same banner as `npm start`, seeds the
 // demo cards, and the Web UI shows them in Chromium; Ctrl-C (SIGINT) stops it with exit 0 and leaves none of its processes behind.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterUnavailableReason } from '../../tools/cluster/availability';
 import { processesInGroups } from '../../tools/cluster/managed-process';
 import { cardWorkflowId } from '../../src/workflows/definitions';
-import { browserUnavailableReason, renderedDom } from '../harness/browser';
+import { browserUnavailableReason, renderedDom, visibleText } from '../harness/browser';
 import { runStart } from '../start/start-process';
 
 const unavailable = clusterUnavailableReason();
@@ -43,11 +43,14 @@ maybe(
       const cards = await fetch(`${apiUrl}/cards`, { headers: { authorization: `Bearer ${token}` } });
       const { cards: listed } = (await cards.json()) as { cards: { loginId: string }[] };
       expect(listed).toHaveLength(7);
-      // What a person sees: the Web UI's workflow list, rendered by a real browser, shows every demo card.
+      // What a person sees: the banner's Web UI link (the cards' list), opened in a real browser, shows every card.
       if (!noBrowser) {
-        const dom = await renderedDom(`${uiUrl}/namespaces/default/workflows`);
+        const dom = await renderedDom(uiUrl);
         const missing = listed.map((c) => cardWorkflowId(c.loginId)).filter((id) => !dom.includes(id));
-        expect({ missingFromTheUi: missing }).toEqual({ missingFromTheUi: [] });
+        const saved = join(tmpdir(), 'npm-run-cluster-ui.html');
+        if (missing.length > 0) await writeFile(saved, dom);
+        const page = missing.length === 0 ? '' : `${saved}: ${visibleText(dom.slice(dom.indexOf('<main')))}`;
+        expect({ missingFromTheUi: missing, page }).toEqual({ missingFromTheUi: [], page: '' });
       }
       const code = await run.interrupt(60_000);
       expect({ code, output: code === 0 ? '' : run.output().slice(-3_000) }).toEqual({ code: 0, output: '' });

@@ -55,3 +55,13 @@ export async function renderedDom(url: string, budgetMs = 20_000): Promise<strin
     await rm(profile, { recursive: true, force: true });
   }
 }
+
+/** The words a person would read on the page: the DOM without its scripts, styles and tags, for failure messages. */
+export function visibleText(dom: string, maxChars = 1_500): string {
+  return dom
+    .replace(/<(script|style|title)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, maxChars);
+}
