@@ -206,6 +206,48 @@ export function cardsLost(
   ).length;
 }
 
+/** `loginId night: n` of every card Flinks saw log in live more than once in one night. */
+export function secondLiveLogins(
+  byCardAndNight: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): string[] {
+  return Object.entries(byCardAndNight).flatMap(([loginId, nights]) =>
+    Object.entries(nights)
+      .filter(([, n]) => n > 1)
+      .map(([night, n]) => `${loginId} ${night}: ${n}`),
+  );
+}
+
+/**
+ * Cards left `refreshing` once the night has settled: by their own view, or by visibility's FlinksCardStatus (what
+ * the routine queries and the Web UI lists), which follows the card within `visibilityWaitMs`.
+ */
+export async function stuckInRefreshing(
+  world: RoutineWorld,
+  views: ReadonlyMap<string, CardView>,
+  visibilityWaitMs = 15_000,
+): Promise<string[]> {
+  const byView = [...views]
+    .filter(([, view]) => view.status === 'refreshing')
+    .map(([id]) => `${id} (its view)`);
+  const query = cardQuery({
+    workflowType: CARD_WORKFLOW_TYPE,
+    taskQueue: world.taskQueue,
+    idPrefix: CARD_WORKFLOW_ID_PREFIX,
+    status: 'refreshing',
+  });
+  let listed: string[] = [];
+  await waitFor(
+    async () => {
+      listed = [];
+      for await (const execution of world.env.client.workflow.list({ query }))
+        listed.push(execution.workflowId);
+      return listed.length === 0 ? true : undefined;
+    },
+    { timeoutMs: visibilityWaitMs, intervalMs: 500 },
+  ).catch(() => undefined);
+  return [...byView, ...listed.map((workflowId) => `${workflowId} (visibility)`)];
+}
+
 /** Live refreshes Flinks saw, every card and night together. */
 export function liveRefreshTotal(
   byCardAndNight: Readonly<Record<string, Readonly<Record<string, number>>>>,
