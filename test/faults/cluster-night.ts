@@ -27,10 +27,9 @@ import {
 } from './fleet';
 import { type FleetRoutine, fleetRoutineResult, type ShardKnobs, startFleetRoutine } from './fleet-routine';
 import { describeHealth, workflowHealth } from './workflow-health';
+import { CLUSTER_START_TIMEOUT_MS, describeOnCluster } from '../harness/cluster-suite';
 
 export const WORKER_PROCESSES = 3;
-/** The harness builds missing Go programs itself (minutes on a cold machine); normally `npm run tools` did. */
-export const CLUSTER_START_TIMEOUT_MS = 15 * 60_000;
 const WORKER_POLL_TIMEOUT_MS = 120_000;
 /**
  * Every Flinks request takes this long at the simulator, so that at any moment of the night some are in flight (at
@@ -71,6 +70,30 @@ export interface ClusterNightOptions {
 }
 
 /** The cluster, the world on it with three worker processes (each polling) and the fleet, connected. */
+/**
+ * A suite around one cluster night: skipped where no cluster can start, the cluster, workers and fleet opened
+ * before its tests (`opened()` returns them) and closed after.
+ */
+export function describeClusterNight(
+  title: string,
+  options: ClusterNightOptions,
+  tests: (opened: () => ClusterNight) => void,
+): void {
+  describeOnCluster(title, () => {
+    let night: ClusterNight | undefined;
+    beforeAll(async () => {
+      night = await openClusterNight(options);
+    }, CLUSTER_START_TIMEOUT_MS);
+    afterAll(async () => {
+      await night?.close();
+    }, 120_000);
+    tests(() => {
+      if (!night) throw new Error(`the cluster night of '${title}' did not open (see beforeAll)`);
+      return night;
+    });
+  });
+}
+
 export async function openClusterNight(options: ClusterNightOptions): Promise<ClusterNight> {
   const report = faultReport(options.suite, options.cards);
   const unexpectedExits: string[] = [];
