@@ -53,17 +53,20 @@ function cardBlock(card: CardView): string {
   ]);
 }
 
+/** `3: id1, id2 …`: a count and the IDs reported with it. */
+function countedIds(ids: { count: number; loginIds: string[]; truncated: boolean }): string {
+  return `${ids.count}${ids.loginIds.length ? `: ${ids.loginIds.join(', ')}` : ''}${ids.truncated ? ' …' : ''}`;
+}
+
 function routineBlock(result: RoutineResult): string {
   return block([
     ['Routine', result.routineId],
     ['Live cards', result.cards],
     ['Signalled', `${result.signalled} (${result.outcomes.signalledWithEntry} with their Flinks entry)`],
     ['Flinks ineligible list', result.ineligible],
-    [
-      'Listed, no live card',
-      `${result.listedWithoutCard.count}${result.listedWithoutCard.loginIds.length ? `: ${result.listedWithoutCard.loginIds.join(', ')}` : ''}${result.listedWithoutCard.truncated ? ' …' : ''}`,
-    ],
+    ['Listed, no live card', countedIds(result.listedWithoutCard)],
     ['Closed before signal', result.outcomes.gone],
+    ['Signal kept failing', countedIds(result.signalFailed)],
     ['By status', Object.entries(result.byStatus).map(([status, n]) => `${status} ${n}`)],
     ['Shards', `${result.shards} (${result.pages} pages)`],
     ['Failed shards', result.failedShards],

@@ -1,10 +1,15 @@
 // What the nightly routine counts, shard by shard, and the summary it returns. The counts add up:
-//   cards      = signalled + gone                      (live cards the routine found)
+//   cards      = signalled + gone + signalFailed.count  (live cards the routine found)
 //   signalled  = signalledWithEntry + signalledWithNull
-//   ineligible = signalledWithEntry + listedWithoutCard.count   (every loginId on Flinks' list)
+//   ineligible = signalledWithEntry + signalFailed.withEntry + listedWithoutCard.count   (every loginId on Flinks' list)
 
 /** At most this many loginIds are reported by ID (the count is always exact). */
 export const MAX_REPORTED_LOGIN_IDS = 500;
+/**
+ * At most this many cards whose signal kept failing are reported by ID, per shard and for the routine: each shard's
+ * list travels in the routine's history, so it stays small even if every card of every shard failed.
+ */
+export const MAX_REPORTED_FAILED_CARDS = 50;
 
 export interface ShardCounts {
   /** Live (not disconnected) card workflows found. */
@@ -15,6 +20,10 @@ export interface ShardCounts {
   gone: number;
   /** Still running, but disconnected (finishing its last notification): not signalled. */
   disconnected: number;
+  /** Live cards whose signal kept failing (e.g. a run at the server's signal limit): not signalled tonight. */
+  signalFailed: number;
+  /** Of those, the ones on Flinks' list. */
+  signalFailedWithEntry: number;
   /** Live cards by FlinksCardStatus at the time they were listed. */
   byStatus: Record<string, number>;
   pages: number;
@@ -26,6 +35,8 @@ export interface ShardResult extends ShardCounts {
   /** The shard's listed loginIds that no live card answered to (first MAX_REPORTED_LOGIN_IDS). */
   listedWithoutCard: string[];
   listedWithoutCardCount: number;
+  /** The loginIds of the shard's cards whose signal kept failing (first MAX_REPORTED_FAILED_CARDS). */
+  signalFailedCards: string[];
 }
 
 export interface RoutineResult {
@@ -44,6 +55,8 @@ export interface RoutineResult {
   };
   byStatus: Record<string, number>;
   listedWithoutCard: { count: number; loginIds: string[]; truncated: boolean };
+  /** Live cards whose nightlyStatus signal kept failing: not signalled tonight (first MAX_REPORTED_FAILED_CARDS). */
+  signalFailed: { count: number; withEntry: number; loginIds: string[]; truncated: boolean };
   maxDataAgeMs: number | null;
   shards: number;
   /** Shards whose activity gave up (their cards were not all signalled): re-run the same routineId. */
@@ -60,6 +73,8 @@ export function emptyShardCounts(): ShardCounts {
     signalledWithNull: 0,
     gone: 0,
     disconnected: 0,
+    signalFailed: 0,
+    signalFailedWithEntry: 0,
     byStatus: {},
     pages: 0,
   };
@@ -74,6 +89,9 @@ export function addCounts(a: ShardCounts, b: ShardCounts): ShardCounts {
     signalledWithNull: a.signalledWithNull + b.signalledWithNull,
     gone: a.gone + b.gone,
     disconnected: a.disconnected + b.disconnected,
+    // A shard result written before these counts existed has none.
+    signalFailed: (a.signalFailed ?? 0) + (b.signalFailed ?? 0),
+    signalFailedWithEntry: (a.signalFailedWithEntry ?? 0) + (b.signalFailedWithEntry ?? 0),
     byStatus,
     pages: a.pages + b.pages,
   };
@@ -99,6 +117,7 @@ export interface RoutineTotals {
   counts: ShardCounts;
   listedWithoutCard: string[];
   listedWithoutCardCount: number;
+  signalFailedCards: string[];
   shardsDone: number;
 }
 
@@ -107,18 +126,32 @@ export function startTotals(unassigned: readonly string[]): RoutineTotals {
     counts: emptyShardCounts(),
     listedWithoutCard: unassigned.slice(0, MAX_REPORTED_LOGIN_IDS),
     listedWithoutCardCount: unassigned.length,
+    signalFailedCards: [],
     shardsDone: 0,
   };
 }
 
 export function addShard(totals: RoutineTotals, shard: ShardResult): RoutineTotals {
-  const room = MAX_REPORTED_LOGIN_IDS - totals.listedWithoutCard.length;
   return {
     counts: addCounts(totals.counts, shard),
-    listedWithoutCard: [...totals.listedWithoutCard, ...shard.listedWithoutCard.slice(0, Math.max(0, room))],
+    listedWithoutCard: appendBounded(
+      totals.listedWithoutCard,
+      shard.listedWithoutCard,
+      MAX_REPORTED_LOGIN_IDS,
+    ),
     listedWithoutCardCount: totals.listedWithoutCardCount + shard.listedWithoutCardCount,
+    signalFailedCards: appendBounded(
+      totals.signalFailedCards ?? [],
+      shard.signalFailedCards ?? [],
+      MAX_REPORTED_FAILED_CARDS,
+    ),
     shardsDone: totals.shardsDone + 1,
   };
+}
+
+/** `list` plus as many of `more` as fit under `max`. */
+export function appendBounded(list: readonly string[], more: readonly string[], max: number): string[] {
+  return [...list, ...more.slice(0, Math.max(0, max - list.length))];
 }
 
 export function routineResult(
@@ -150,6 +183,12 @@ export function routineResult(
       count: totals.listedWithoutCardCount,
       loginIds: [...totals.listedWithoutCard].sort(),
       truncated: totals.listedWithoutCardCount > totals.listedWithoutCard.length,
+    },
+    signalFailed: {
+      count: counts.signalFailed,
+      withEntry: counts.signalFailedWithEntry,
+      loginIds: [...totals.signalFailedCards].sort(),
+      truncated: counts.signalFailed > totals.signalFailedCards.length,
     },
     maxDataAgeMs: run.maxDataAgeMs,
     shards: run.shards,
@@ -184,6 +223,12 @@ export function describeRoutineProgress(progress: {
           `${counts.cards} live cards found, ${signalled} signalled (${counts.signalledWithEntry} with their Flinks entry).`,
         `Flinks lists ${progress.ineligible ?? 0} ineligible logins; ${progress.totals.listedWithoutCardCount} have no live card. ` +
           `${counts.gone} cards closed before their signal.`,
+        ...(counts.signalFailed > 0
+          ? [
+              `${counts.signalFailed} cards could not be signalled: ${progress.totals.signalFailedCards.slice(0, 10).join(', ')}` +
+                `${counts.signalFailed > 10 ? ' …' : ''} (the result lists up to ${MAX_REPORTED_FAILED_CARDS}).`,
+            ]
+          : []),
       ].join('\n');
   }
 }

@@ -19,6 +19,13 @@ export function shardPrefixes(cardCount: number, cardsPerShard: number): string[
 /**
  * The visibility query of one task queue's card workflows: the live ones (optionally one shard, optionally one
  * status), or with status 'disconnected' the cards that ended that way.
+ *
+ * With `liveAt` (an ISO instant), the runs that were live at that instant instead: started before it, and still
+ * running or closed since. Every card live then has exactly one such run, and the set never gains a run while it is
+ * listed, so paging through it cannot miss a card. (Listing `ExecutionStatus = 'Running'` can: visibility pages
+ * newest start first, so a card that continues-as-new mid-listing has its old run leave the list before the cursor
+ * reaches it and its new run enter behind the cursor.) A run that closes while listed moves from the running runs,
+ * which visibility lists first, to the top of the closed ones: still ahead of the cursor if not yet listed.
  */
 export function cardQuery(options: {
   workflowType: string;
@@ -26,14 +33,24 @@ export function cardQuery(options: {
   idPrefix: string;
   shard?: string;
   status?: string;
+  liveAt?: string;
 }): string {
   for (const [name, value] of Object.entries(options)) {
     if (/['"\\]/.test(value))
       throw new RangeError(`cardQuery: ${name} must not contain quotes (got ${value})`);
   }
+  if (options.liveAt !== undefined && Number.isNaN(Date.parse(options.liveAt)))
+    throw new RangeError(`cardQuery: liveAt must be an ISO date-time (got ${options.liveAt})`);
   const clauses = [`WorkflowType = '${options.workflowType}'`, `TaskQueue = '${options.taskQueue}'`];
-  // A disconnected card closes; every other status belongs to a running workflow.
-  if (options.status !== 'disconnected') clauses.push(`ExecutionStatus = 'Running'`);
+  if (options.liveAt !== undefined) {
+    clauses.push(
+      `StartTime < '${options.liveAt}'`,
+      `(ExecutionStatus = 'Running' OR CloseTime >= '${options.liveAt}')`,
+    );
+  } else if (options.status !== 'disconnected') {
+    // A disconnected card closes; every other status belongs to a running workflow.
+    clauses.push(`ExecutionStatus = 'Running'`);
+  }
   if (options.status) clauses.push(`FlinksCardStatus = '${options.status}'`);
   if (options.shard) clauses.push(`WorkflowId STARTS_WITH '${options.idPrefix}${options.shard}'`);
   return clauses.join(' AND ');

@@ -9,6 +9,10 @@
 // steps 0-1 and the start and end cost about 20. At any card count: at most 256 × 6 + 20 ≈ 1,560 events, well
 // under 10,000 without continue-as-new or children. At 100,000 cards: 256 shards of ~391 cards, one page each.
 //
+// No card missed. Every shard lists the cards live at `liveAt`, the instant step 2 began (cardQuery), and signals
+// each by workflow ID: a card that continues-as-new while its shard is listed is still found, and its new run gets
+// the signal. A card whose signal keeps failing is reported (a bounded list and a count); its shard carries on.
+//
 // Crash safety. A shard that completed is in the history, so a retried or replayed run never lists or signals
 // it again. A shard interrupted mid-way resumes after its last heartbeated page. Cards ignore a routineId they
 // already handled, so a re-run for the same day (a retrigger, a repeated page) changes nothing for them.
@@ -94,6 +98,8 @@ export async function nightlyRoutine(rawInput: NightlyRoutineInput = {}): Promis
   const { byShard, unassigned } = splitIneligible(listed, prefixes);
   totals = startTotals(unassigned);
 
+  // Every card live now is signalled, including one that continues-as-new while its shard is listed.
+  const liveAt = toIso(Date.now());
   show('signalling');
   const failedShards: string[] = [];
   await forEachBounded(prefixes, input.shardConcurrency, async (shard) => {
@@ -109,6 +115,7 @@ export async function nightlyRoutine(rawInput: NightlyRoutineInput = {}): Promis
             maxDataAgeMs: input.maxDataAgeMs,
             pageSize: input.pageSize,
             signalConcurrency: input.signalConcurrency,
+            liveAt,
           },
         ],
       );
@@ -126,6 +133,13 @@ export async function nightlyRoutine(rawInput: NightlyRoutineInput = {}): Promis
   });
 
   show('done');
+  if (totals.counts.signalFailed > 0) {
+    // The result lists them too; a re-run of the same routineId tries them again.
+    wf.log.warn('Some cards could not be signalled', {
+      count: totals.counts.signalFailed,
+      loginIds: totals.signalFailedCards,
+    });
+  }
   return routineResult(totals, {
     routineId: input.routineId,
     ineligible,

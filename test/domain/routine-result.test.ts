@@ -3,6 +3,7 @@ import {
   describeRoutineProgress,
   emptyShardCounts,
   listedWithoutCard,
+  MAX_REPORTED_FAILED_CARDS,
   MAX_REPORTED_LOGIN_IDS,
   routineResult,
   type ShardResult,
@@ -10,7 +11,14 @@ import {
 } from '../../src/domain/routine-result';
 
 function shard(partial: Partial<ShardResult> & { shard: string }): ShardResult {
-  return { ...emptyShardCounts(), pages: 1, listedWithoutCard: [], listedWithoutCardCount: 0, ...partial };
+  return {
+    ...emptyShardCounts(),
+    pages: 1,
+    listedWithoutCard: [],
+    listedWithoutCardCount: 0,
+    signalFailedCards: [],
+    ...partial,
+  };
 }
 
 const run = {
@@ -82,6 +90,51 @@ describe('routine accounting', () => {
     expect(result.listedWithoutCard.count).toBe(10 + MAX_REPORTED_LOGIN_IDS + 19);
     expect(result.listedWithoutCard.loginIds).toHaveLength(MAX_REPORTED_LOGIN_IDS);
     expect(result.listedWithoutCard.truncated).toBe(true);
+  });
+
+  test('cards whose signal failed: counted, reported by ID up to a bound, and the counts still add up', () => {
+    const failedIn = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+    let totals = startTotals([]);
+    totals = addShard(
+      totals,
+      shard({
+        shard: '0',
+        cards: 40,
+        signalledWithNull: 10,
+        signalFailed: 30,
+        signalFailedWithEntry: 2,
+        signalFailedCards: failedIn('0', 30),
+        listedWithoutCardCount: 1,
+        listedWithoutCard: ['0x'],
+      }),
+    );
+    totals = addShard(
+      totals,
+      shard({ shard: '1', cards: 40, signalFailed: 40, signalFailedCards: failedIn('1', 40) }),
+    );
+    const result = routineResult(totals, { ...run, ineligible: 3 });
+    expect(result.signalFailed).toMatchObject({ count: 70, withEntry: 2, truncated: true });
+    expect(result.signalFailed.loginIds).toHaveLength(MAX_REPORTED_FAILED_CARDS);
+    expect(result.signalFailed.loginIds).toEqual([...result.signalFailed.loginIds].sort());
+    expect(result.cards).toBe(result.signalled + result.outcomes.gone + result.signalFailed.count);
+    expect(result.ineligible).toBe(
+      result.outcomes.signalledWithEntry + result.signalFailed.withEntry + result.listedWithoutCard.count,
+    );
+    expect(
+      describeRoutineProgress({ routineId: 'r', ineligible: 3, shards: 2, totals, step: 'done' }),
+    ).toContain(
+      '70 cards could not be signalled: 0-0, 0-1, 0-2, 0-3, 0-4, 0-5, 0-6, 0-7, 0-8, 0-9 … (the result lists up to 50).',
+    );
+  });
+
+  test('a shard result written before failed signals were counted adds as none', () => {
+    const old = shard({ shard: '0', cards: 2, signalledWithNull: 2 }) as Partial<ShardResult>;
+    delete old.signalFailed;
+    delete old.signalFailedWithEntry;
+    delete old.signalFailedCards;
+    const result = routineResult(addShard(startTotals([]), old as ShardResult), { ...run, ineligible: 0 });
+    expect(result.signalFailed).toEqual({ count: 0, withEntry: 0, loginIds: [], truncated: false });
+    expect(result.signalled).toBe(2);
   });
 
   test('describes progress for the Web UI at every step', () => {

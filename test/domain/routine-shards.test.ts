@@ -54,6 +54,18 @@ describe('cardQuery', () => {
     );
   });
 
+  test('with liveAt, the runs live at that instant: started before it, running or closed since', () => {
+    const base = { workflowType: 'cardLifecycle', taskQueue: 'q', idPrefix: 'flinks-card-' };
+    const liveAt = '2026-03-04T08:30:00.000Z';
+    expect(cardQuery({ ...base, shard: '3a', liveAt })).toBe(
+      "WorkflowType = 'cardLifecycle' AND TaskQueue = 'q' AND StartTime < '2026-03-04T08:30:00.000Z' AND " +
+        "(ExecutionStatus = 'Running' OR CloseTime >= '2026-03-04T08:30:00.000Z') AND WorkflowId STARTS_WITH 'flinks-card-3a'",
+    );
+    expect(() => cardQuery({ ...base, liveAt: 'tonight' })).toThrow(
+      'cardQuery: liveAt must be an ISO date-time (got tonight)',
+    );
+  });
+
   test('refuses a quote that would change the query', () => {
     expect(() =>
       cardQuery({ workflowType: 'cardLifecycle', taskQueue: "q' OR 'x'='x", idPrefix: 'p' }),
