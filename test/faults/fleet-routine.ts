@@ -1,10 +1,7 @@
 // The nightly routine over a fleet, as the fault suites run it: started by hand under a routineId of its own, with
 // the shard knobs a suite picks, and the result it must return whatever was done to the system on the way.
-import { type WorkflowHandle } from '@temporalio/client';
 import { type NightlyRoutineInput } from '../../src/domain/routine-input';
-import { nightlyRoutine } from '../../src/workflows/nightly-routine';
-import { uniqueTaskQueue } from '../harness/task-queue';
-import { type RoutineWorld } from '../routine/routine-world';
+import { type RoutineWorld, type StartedRoutine, startRoutine } from '../routine/routine-world';
 import { type Fleet } from './fleet';
 
 export type ShardKnobs = Pick<
@@ -12,23 +9,14 @@ export type ShardKnobs = Pick<
   'cardsPerShard' | 'pageSize' | 'shardConcurrency' | 'signalConcurrency'
 >;
 
-export interface FleetRoutine {
-  routineId: string;
-  handle: WorkflowHandle<typeof nightlyRoutine>;
-}
+export type FleetRoutine = StartedRoutine;
 
-export async function startFleetRoutine(
+export function startFleetRoutine(
   world: RoutineWorld,
   name: string,
   knobs: ShardKnobs,
 ): Promise<FleetRoutine> {
-  const routineId = `${name}-${uniqueTaskQueue('r')}`;
-  const handle = await world.env.client.workflow.start(nightlyRoutine, {
-    workflowId: `nightly-routine-${routineId}`,
-    taskQueue: world.taskQueue,
-    args: [{ routineId, flinksTaskQueue: world.config.flinks.taskQueue, ...knobs }],
-  });
-  return { routineId, handle };
+  return startRoutine(world, name, knobs);
 }
 
 /** What the routine must return over the whole fleet (for toMatchObject): every card found and signalled once. */

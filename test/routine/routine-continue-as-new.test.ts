@@ -4,13 +4,11 @@
 // while the shard lists them.
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
-import { nightlyRoutine } from '../../src/workflows/nightly-routine';
 import { reconnectedSignal } from '../../src/workflows/definitions';
-import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
-import { cardHandle, createRoutineWorld, type RoutineWorld } from './routine-world';
+import { cardHandle, createRoutineWorld, type RoutineWorld, startRoutine } from './routine-world';
 
-const CARDS = 60;
+const CARDS = 100;
 /** The oldest cards, listed last: they continue-as-new before the shard reaches them. */
 const STORMED = 20;
 /** A quiet card's run has a handful of events; a few signals take it past 10. */
@@ -54,20 +52,11 @@ afterAll(async () => {
 });
 
 test('cards continuing-as-new while their shard lists them are all signalled, once each', async () => {
-  const routineId = `can-${uniqueTaskQueue('r')}`;
-  const handle = await world.env.client.workflow.start(nightlyRoutine, {
-    workflowId: `nightly-routine-${routineId}`,
-    taskQueue: world.taskQueue,
-    // One shard, two cards a page, one signal at a time: the listing takes many pages.
-    args: [
-      {
-        routineId,
-        flinksTaskQueue: world.config.flinks.taskQueue,
-        cardsPerShard: 1_000,
-        pageSize: 2,
-        signalConcurrency: 1,
-      },
-    ],
+  // One shard, one card a page, one signal at a time: the listing takes 100 pages, time for the storm to land.
+  const { routineId, handle } = await startRoutine(world, 'can', {
+    cardsPerShard: 1_000,
+    pageSize: 1,
+    signalConcurrency: 1,
   });
   // The shard is listing: one of the newest cards (listed first) has its signal.
   const newest = loginIds.slice(-5);

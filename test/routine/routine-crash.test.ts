@@ -3,10 +3,9 @@
 import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { type RoutineResult } from '../../src/domain/routine-result';
 import { runRoutineNow } from '../../src/schedule';
-import { nightlyRoutine } from '../../src/workflows/nightly-routine';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { waitFor } from '../harness/wait-for';
-import { completedShards, createRoutineWorld, type RoutineWorld } from './routine-world';
+import { completedShards, createRoutineWorld, type RoutineWorld, startRoutine } from './routine-world';
 
 const CARDS = 64;
 let world: RoutineWorld;
@@ -33,23 +32,14 @@ test('killed mid-way and retried: every card refreshed exactly once; a re-run fo
   );
   await world.sim.admin.resetCounters();
 
-  const routineId = `crash-${uniqueTaskQueue('r')}`;
-  const handle = await world.env.client.workflow.start(nightlyRoutine, {
-    workflowId: `nightly-routine-${routineId}`,
-    taskQueue: world.taskQueue,
-    // maxDataAge 1 ms: every card refreshes live once, so a second refresh would show in the counters.
-    // 16 shards of ~4 cards, one card a page, one signal at a time: a shard is slow enough to be caught mid-way.
-    args: [
-      {
-        routineId,
-        maxDataAge: '1 ms',
-        flinksTaskQueue: world.config.flinks.taskQueue,
-        cardsPerShard: 4,
-        pageSize: 1,
-        shardConcurrency: 1,
-        signalConcurrency: 1,
-      },
-    ],
+  // maxDataAge 1 ms: every card refreshes live once, so a second refresh would show in the counters.
+  // 16 shards of ~4 cards, one card a page, one signal at a time: a shard is slow enough to be caught mid-way.
+  const { routineId, handle } = await startRoutine(world, 'crash', {
+    maxDataAge: '1 ms',
+    cardsPerShard: 4,
+    pageSize: 1,
+    shardConcurrency: 1,
+    signalConcurrency: 1,
   });
   // Stop while the 4th shard or a later one is mid-way: it has heartbeated, so it is past its first page. (Its
   // activity ID says which: step 1 is '1', the count '2', the shards '3' to '18'.)

@@ -3,11 +3,9 @@
 // 10,000 in production, 3 on this suite's own dev server).
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { forEachBounded } from '../../src/domain/for-each-bounded';
-import { nightlyRoutine } from '../../src/workflows/nightly-routine';
 import { reconnectedSignal } from '../../src/workflows/definitions';
 import { startPrivateDevServer } from '../harness/dev-server';
-import { uniqueTaskQueue } from '../harness/task-queue';
-import { cardHandle, createRoutineWorld, type RoutineWorld } from './routine-world';
+import { cardHandle, createRoutineWorld, type RoutineWorld, startRoutine } from './routine-world';
 
 const SIGNAL_LIMIT = 3;
 const CARDS = 12;
@@ -49,21 +47,14 @@ test('a card whose signal keeps failing is reported by ID; its shard signals eve
   // The premise: the server refuses this card any further signal.
   await expect(cardHandle(world, full).signal(reconnectedSignal, {} as never)).rejects.toThrow();
 
-  const routineId = `fails-${uniqueTaskQueue('r')}`;
-  const result = await world.env.client.workflow.execute(nightlyRoutine, {
-    workflowId: `nightly-routine-${routineId}`,
-    taskQueue: world.taskQueue,
-    // One shard, two cards a page: the failing card sits mid-listing.
-    args: [
-      {
-        routineId,
-        flinksTaskQueue: world.config.flinks.taskQueue,
-        cardsPerShard: 1_000,
-        pageSize: 2,
-        signalConcurrency: 1,
-      },
-    ],
+  // One shard, two cards a page: the failing card sits mid-listing.
+  const started = await startRoutine(world, 'fails', {
+    cardsPerShard: 1_000,
+    pageSize: 2,
+    signalConcurrency: 1,
   });
+  const { routineId } = started;
+  const result = await started.handle.result();
   expect(result).toMatchObject({
     cards: CARDS,
     signalled: CARDS - 1,

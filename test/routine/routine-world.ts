@@ -11,7 +11,9 @@ import { forEachBounded } from '../../src/domain/for-each-bounded';
 import { type CardView } from '../../src/domain/card-messages';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { createWorkers, type FlinksRefreshWorkers, type WorkerOverrides } from '../../src/worker';
+import { type NightlyRoutineInput } from '../../src/domain/routine-input';
 import { cardWorkflowId } from '../../src/workflows/definitions';
+import { nightlyRoutine } from '../../src/workflows/nightly-routine';
 import { connectToDevServer } from '../harness/dev-server';
 import { uniqueTaskQueue } from '../harness/task-queue';
 import { spawnWorkerProcess, type WorkerProcess } from '../harness/worker-process';
@@ -224,4 +226,24 @@ export function peakRequestsPerSecond(arrivals: readonly number[], jitterMs = 10
     peak = Math.max(peak, end - start + 1);
   }
   return peak;
+}
+
+export interface StartedRoutine {
+  routineId: string;
+  handle: WorkflowHandle<typeof nightlyRoutine>;
+}
+
+/** The nightly routine started by hand under a routineId of its own (`<name>-…`), with the input a test picks. */
+export async function startRoutine(
+  world: Pick<RoutineWorld, 'env' | 'taskQueue' | 'config'>,
+  name: string,
+  input: Partial<Omit<NightlyRoutineInput, 'routineId' | 'flinksTaskQueue'>> = {},
+): Promise<StartedRoutine> {
+  const routineId = `${name}-${uniqueTaskQueue('r')}`;
+  const handle = await world.env.client.workflow.start(nightlyRoutine, {
+    workflowId: `nightly-routine-${routineId}`,
+    taskQueue: world.taskQueue,
+    args: [{ routineId, flinksTaskQueue: world.config.flinks.taskQueue, ...input }],
+  });
+  return { routineId, handle };
 }
