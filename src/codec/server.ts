@@ -8,6 +8,7 @@ import { bearerToken, secretMatches } from '../security/bearer-token';
 import { BAD_REQUEST_TARGET_MESSAGE, parseRequestTarget } from '../security/request-target';
 import { PayloadDecryptionError, UnknownEncryptionKeyError } from './errors';
 import { fromJsonPayload, payloadsBodySchema, toJsonPayload } from './payload-json';
+import { sendJson } from '../http/json-reply';
 
 /** A history page decoded by the UI stays well below this; Temporal refuses payloads above 2 MiB anyway. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -73,7 +74,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     const path = url.pathname;
     if (req.method === 'OPTIONS') {
       // A preflight carries no credentials: it only learns what the real request may send.
-      send(res, 204, undefined, {
+      sendJson(res, 204, undefined, {
         'access-control-allow-methods': 'POST, OPTIONS',
         'access-control-allow-headers': ALLOWED_HEADERS,
         'access-control-max-age': '600',
@@ -106,7 +107,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     const payloads = body.data.payloads.map(fromJsonPayload);
     try {
       const result = await options.codec[ROUTES[path as Route]](payloads);
-      send(res, 200, { payloads: result.map(toJsonPayload) });
+      sendJson(res, 200, { payloads: result.map(toJsonPayload) });
     } catch (error) {
       // Name the key id or what is malformed: what an operator needs, and nothing secret.
       if (error instanceof UnknownEncryptionKeyError || error instanceof PayloadDecryptionError) {
@@ -127,13 +128,13 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       res.setHeader('vary', 'Origin');
       handle(req, res).catch((error: unknown) => {
         if (error instanceof Refusal) {
-          send(res, error.status, { error: error.message }, error.headers);
+          sendJson(res, error.status, { error: error.message }, error.headers);
           return;
         }
         log(
           `codec server: ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`,
         );
-        send(res, 500, { error: 'Internal error' });
+        sendJson(res, 500, { error: 'Internal error' });
       });
     },
   );
@@ -192,16 +193,3 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    // Decrypted payloads must not linger in caches.
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}

@@ -3,6 +3,7 @@
 // orchestrators' probes. It only reads state: no request can change the worker or end the process.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { sendJson } from '../http/json-reply';
 import { BAD_REQUEST_TARGET_MESSAGE, parseRequestTarget } from '../security/request-target';
 import { isHealthy, type WorkerHealth } from './worker-health';
 
@@ -32,11 +33,11 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     // A body is never read: drained so the connection can be reused.
     req.resume();
     const url = parseRequestTarget(req.url);
-    if (url === null) return send(res, 400, { error: BAD_REQUEST_TARGET_MESSAGE });
+    if (url === null) return sendJson(res, 400, { error: BAD_REQUEST_TARGET_MESSAGE });
     if (url.pathname !== HEALTH_PATH)
-      return send(res, 404, { error: `No route ${url.pathname}: GET ${HEALTH_PATH}` });
+      return sendJson(res, 404, { error: `No route ${url.pathname}: GET ${HEALTH_PATH}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(res, 405, { error: `${req.method} is not allowed: GET` }, { allow: 'GET, HEAD' });
+      return sendJson(res, 405, { error: `${req.method} is not allowed: GET` }, { allow: 'GET, HEAD' });
     }
     let health: WorkerHealth;
     try {
@@ -46,7 +47,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       options.log?.(`worker health: reading the workers' state failed: ${message}`);
       health = { status: 'failed', reason: `failed: the workers' state could not be read (${message})` };
     }
-    send(res, isHealthy(health) ? 200 : 503, health, {}, req.method === 'HEAD');
+    sendJson(res, isHealthy(health) ? 200 : 503, health, {}, req.method === 'HEAD');
   };
 
   const server = createServer({ requestTimeout: 5_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
@@ -55,7 +56,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     } catch (error) {
       // Nothing above should throw; if it does, the answer is a 500 and the process lives on.
       options.log?.(`worker health: ${error instanceof Error ? error.message : String(error)}`);
-      send(res, 500, { error: 'Internal error' });
+      sendJson(res, 500, { error: 'Internal error' });
     }
   });
   server.headersTimeout = 5_000;
@@ -88,20 +89,3 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   };
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-  headOnly = false,
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'cache-control': 'no-store',
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(headOnly ? undefined : text);
-}
