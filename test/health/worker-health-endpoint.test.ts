@@ -69,6 +69,7 @@ test('200 while both workers poll; 503 draining during the shutdown grace; nothi
 
   // Bad requests get answers and change nothing: the process keeps serving.
   expect(await rawRequest(port, 'GET //[ HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+  expect(await rawRequest(port, 'GET //x:99999 HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
   expect(await rawRequest(port, 'POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc')).toMatch(
     /^HTTP\/1\.1 405 /,
   );
