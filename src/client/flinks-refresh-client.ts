@@ -273,9 +273,15 @@ export class FlinksRefreshClient {
     const id = validLoginId(loginId);
     const parsed = validRequest(disconnectOptionsSchema, options, 'disconnect options');
     try {
-      await this.call(id, () =>
-        this.temporal.workflow.getHandle(cardWorkflowId(id)).signal(disconnectSignal, parsed),
+      const handle = this.temporal.workflow.getHandle(cardWorkflowId(id));
+      // A disconnected card stays running a while to tell the backend (its final notification): it is already
+      // disconnected, and a second disconnect would be ignored by it, deleteData included.
+      const closing = await this.call(
+        id,
+        async () => (await handle.describe()).typedSearchAttributes.get(FlinksCardStatus) === 'disconnected',
       );
+      if (closing) return { alreadyDisconnected: true };
+      await this.call(id, () => handle.signal(disconnectSignal, parsed));
       return { alreadyDisconnected: false };
     } catch (error) {
       if (error instanceof CardDisconnectedError) return { alreadyDisconnected: true };
