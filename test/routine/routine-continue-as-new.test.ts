@@ -8,7 +8,9 @@ import { reconnectedSignal } from '../../src/workflows/definitions';
 import { waitFor } from '../harness/wait-for';
 import { cardHandle, createRoutineWorld, type RoutineWorld, startRoutine } from './routine-world';
 
-const CARDS = 100;
+/** Enough newer cards in front of the stormed ones that the storm lands first, even on a loaded machine (CI once
+ * saw 100 cards listed before any stormed card had continued-as-new). */
+const CARDS = 300;
 /** The oldest cards, listed last: they continue-as-new before the shard reaches them. */
 const STORMED = 20;
 /** A quiet card's run has a handful of events; a few signals take it past 10. */
@@ -52,7 +54,7 @@ afterAll(async () => {
 });
 
 test('cards continuing-as-new while their shard lists them are all signalled, once each', async () => {
-  // One shard, one card a page, one signal at a time: the listing takes 100 pages, time for the storm to land.
+  // One shard, one card a page, one signal at a time: the listing takes 300 pages, time for the storm to land.
   const { routineId, handle } = await startRoutine(world, 'can', {
     cardsPerShard: 1_000,
     pageSize: 1,
@@ -68,10 +70,14 @@ test('cards continuing-as-new while their shard lists them are all signalled, on
     { intervalMs: 5 },
   );
   const stormStartedAt = Date.now();
-  await forEachBounded([...stormed], STORMED, async ([id, { requestId }]) => {
-    for (let i = 0; i < SIGNALS_PER_STORMED_CARD; i++)
-      await cardHandle(world, id).signal(reconnectedSignal, { requestId });
-  });
+  // All at once: the storm has to land before the cursor, which lists the stormed cards last.
+  await Promise.all(
+    [...stormed].flatMap(([id, { requestId }]) =>
+      Array.from({ length: SIGNALS_PER_STORMED_CARD }, () =>
+        cardHandle(world, id).signal(reconnectedSignal, { requestId }),
+      ),
+    ),
+  );
   const result = await handle.result();
 
   // The storm reached the cards while the shard was listing: their run of before ended before the shard finished.
